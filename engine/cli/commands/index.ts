@@ -1,0 +1,36 @@
+import type { Command } from '../context';
+import { chainCommand } from './chain';
+import { checkCommand } from './check';
+import { infoCommand } from './info';
+import { restoreCommand, rollbackCommand } from './restore';
+import { snapshotCommand } from './snapshot';
+import { sourceCommand } from './source';
+
+/** Every top-level command. Add a command here and in HELP. */
+export const COMMANDS: Record<string, Command> = {
+  source: sourceCommand,
+  snapshot: snapshotCommand,
+  chain: chainCommand,
+  restore: restoreCommand,
+  rollback: rollbackCommand,
+  check: checkCommand,
+  info: infoCommand,
+};
+
+export const HELP = `strata — incremental block-level snapshots of disks and disk images
+
+usage: strata [--home DIR] [--json] [--key-file FILE] COMMAND
+
+  source add PATH [--name N] [--block-size 16K] [--encrypted]   add a disk image or block device
+  source list | source remove SOURCE [--delete-snapshots]
+  snapshot create SOURCE [--name N] [--io-limit 50M]             take a snapshot
+  snapshot list [SOURCE] | snapshot delete SNAPSHOT [--dry-run]  list, or delete and free space
+  chain SOURCE                                                   the chain of a source with sizes
+  restore SNAPSHOT --to PATH [--force]                           write an image (sparse) or a device
+  rollback SOURCE SNAPSHOT [--force]                             rewrite only the differing blocks
+  check [--read-data]                                            verify the repository
+  info                                                           repository size and dedup ratio
+
+SOURCE and SNAPSHOT take an id, a unique id prefix, or a name.
+The home defaults to $STRATA_HOME, then the user-data folder; the repository is HOME/repository.
+Encrypted chains read the passphrase from STRATA_PASSPHRASE, --key-file (mode 600), or a prompt.`;

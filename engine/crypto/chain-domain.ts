@@ -1,0 +1,91 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { blake3 } from '@napi-rs/blake-hash';
+import { StrataError } from '../core/errors';
+import type { DomainSpec, KeyDomain, Sealer } from './domain';
+
+const SALT_BYTES = 16;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+export const SEAL_OVERHEAD = SALT_BYTES + NONCE_BYTES + TAG_BYTES;
+const MAX_COUNTER = 2n ** 64n;
+
+/**
+ * The domain of one encrypted chain, made from its 32-byte chain secret.
+ *
+ * Content ids: HMAC-SHA256(idKey, BLAKE3(bytes)), so an id says nothing of the content without
+ * the key. Sealing: AES-256-GCM. A nonce is never reused because every sealing context draws a
+ * fresh random 128-bit salt, derives its own subkey HKDF(dataKey, salt), and numbers its
+ * messages with a 96-bit counter from 0 that it never repeats. Two contexts share a subkey only
+ * if their salts collide (2^-64 after 2^32 contexts). Sealed layout: salt | nonce | ct | tag.
+ */
+export class ChainDomain implements KeyDomain {
+  readonly encrypted = true;
+  private readonly idKey: Buffer;
+  private readonly dataKey: Buffer;
+  private readonly subkeys = new Map<string, Buffer>();
+  private readonly secret: Buffer;
+
+  constructor(readonly name: string, chainSecret: Buffer) {
+    this.secret = Buffer.from(chainSecret);
+    if (chainSecret.length !== 32) throw new StrataError('E_ENCRYPTION', `Expected a 32-byte chain secret, got ${chainSecret.length} bytes`);
+    this.idKey = Buffer.from(hkdfSync('sha256', chainSecret, Buffer.alloc(0), 'strata content id v1', 32));
+    this.dataKey = Buffer.from(hkdfSync('sha256', chainSecret, Buffer.alloc(0), 'strata data key v1', 32));
+  }
+
+  spec(): DomainSpec {
+    return { kind: 'chain', name: this.name, secret: new Uint8Array(this.secret) };
+  }
+
+  contentId(raw: Buffer): Buffer {
+    return createHmac('sha256', this.idKey).update(blake3(raw)).digest();
+  }
+
+  newSealer(): Sealer {
+    return new ChainSealer(this.subkey(randomBytes(SALT_BYTES)));
+  }
+
+  open(sealed: Buffer, aad: Buffer): Buffer {
+    if (sealed.length < SEAL_OVERHEAD) throw new StrataError('E_CORRUPT', 'sealed data is shorter than its header');
+    const salt = sealed.subarray(0, SALT_BYTES);
+    const nonce = sealed.subarray(SALT_BYTES, SALT_BYTES + NONCE_BYTES);
+    const tag = sealed.subarray(sealed.length - TAG_BYTES);
+    const body = sealed.subarray(SALT_BYTES + NONCE_BYTES, sealed.length - TAG_BYTES);
+    try {
+      const d = createDecipheriv('aes-256-gcm', this.subkey(salt).key, nonce);
+      d.setAAD(aad);
+      d.setAuthTag(tag);
+      return Buffer.concat([d.update(body), d.final()]);
+    } catch (err) {
+      throw new StrataError('E_CORRUPT', 'authentication failed: the data was changed or the key is wrong', { cause: err });
+    }
+  }
+
+  private subkey(salt: Buffer): { key: Buffer; salt: Buffer } {
+    const hex = salt.toString('hex');
+    let key = this.subkeys.get(hex);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.dataKey, salt, 'strata seal v1', 32));
+      if (this.subkeys.size > 4096) this.subkeys.clear();
+      this.subkeys.set(hex, key);
+    }
+    return { key, salt: Buffer.from(salt) };
+  }
+}
+
+class ChainSealer implements Sealer {
+  private counter = 0n;
+
+  constructor(private readonly sub: { key: Buffer; salt: Buffer }) {}
+
+  seal(plain: Buffer, aad: Buffer): Buffer {
+    if (this.counter >= MAX_COUNTER) throw new StrataError('E_ENCRYPTION', 'sealing context exhausted; start a new one');
+    const nonce = Buffer.alloc(NONCE_BYTES);
+    nonce.writeBigUInt64BE(this.counter, NONCE_BYTES - 8);
+    this.counter++;
+    const c = createCipheriv('aes-256-gcm', this.sub.key, nonce);
+    c.setAAD(aad);
+    const body = c.update(plain);
+    c.final();
+    return Buffer.concat([this.sub.salt, nonce, body, c.getAuthTag()]);
+  }
+}

@@ -1,0 +1,15 @@
+import { blake3 } from '@napi-rs/blake-hash';
+import { StrataError } from '../core/errors';
+import { PLAIN_DOMAIN_NAME, type KeyDomain } from './domain';
+
+/** The shared domain of every plaintext chain: ids are BLAKE3 of the bytes, nothing is sealed. */
+export const plainDomain: KeyDomain = {
+  name: PLAIN_DOMAIN_NAME,
+  encrypted: false,
+  contentId: (raw) => blake3(raw),
+  newSealer: () => null,
+  spec: () => ({ kind: 'plain' }),
+  open: () => {
+    throw new StrataError('E_ENCRYPTION', 'a plaintext chain has nothing to decrypt');
+  },
+};

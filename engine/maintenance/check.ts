@@ -1,0 +1,192 @@
+import { isStrataError } from '../core/errors';
+import type { CheckProblem, CheckReport } from '../core/types';
+import type { KeyDomain } from '../crypto/domain';
+import { packDir, packPath, parsePackPath } from '../pack/layout';
+import { decodeIndexFile } from '../pack/index-file';
+import { MasterIndex, idKey, type IndexEntry } from '../pack/master-index';
+import { decodeRecord } from '../pack/record';
+import { processAlive, staleLocks } from '../repo/lock';
+import type { Repository } from '../repo/repository';
+import type { SnapshotRecord, SourceRecord } from '../repo/records';
+import { visitTree } from '../repo/tree-io';
+
+export interface CheckOptions {
+  readData?: boolean;
+  onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+interface DomainScan {
+  domain: KeyDomain;
+  index: MasterIndex;
+  snapshots: SnapshotRecord[];
+  /** blob key → snapshot ids that reference it (filled lazily for blobs found bad). */
+  refsOf: (keys: Set<string>) => Promise<Map<string, string[]>>;
+}
+
+/**
+ * Checks the repository. Structure: every index file decodes, every snapshot's manifest can be
+ * walked, every referenced blob is in the index, every indexed pack exists and is long enough.
+ * With readData, every indexed record is read and verified (authentication, content id).
+ * Each problem names the snapshots it affects. Harmless leftovers are notices.
+ */
+export async function checkRepository(repo: Repository, opts: CheckOptions = {}): Promise<CheckReport> {
+  const lock = await repo.lock('shared', 'check');
+  const report: CheckReport = { ok: true, readData: opts.readData ?? false, snapshotsChecked: 0, packsChecked: 0, blobsChecked: 0, bytesRead: 0, problems: [], notices: [] };
+  try {
+    const sources = await repo.listSources();
+    const allSnapshots = await listSnapshotsReporting(repo, report);
+    const domains: { domain: KeyDomain; sources: SourceRecord[] }[] = [];
+    const plain = sources.filter((s) => !s.encrypted);
+    if (plain.length > 0 || (await repo.store.list('index/plain')).length > 0) domains.push({ domain: await repo.domainFor({ encrypted: false } as SourceRecord), sources: plain });
+    for (const s of sources.filter((x) => x.encrypted)) {
+      try {
+        domains.push({ domain: await repo.domainFor(s), sources: [s] });
+      } catch (err) {
+        if (isStrataError(err, 'E_NEEDS_KEY')) report.notices.push({ kind: 'skipped', message: `encrypted chain ${s.name} was not checked: no passphrase given` });
+        else throw err;
+      }
+    }
+    for (const { domain, sources: ds } of domains) {
+      const ids = new Set(ds.map((s) => s.id));
+      await checkDomain(repo, domain, allSnapshots.filter((s) => ids.has(s.sourceId)), report, opts);
+    }
+    await addNotices(repo, report);
+  } finally {
+    await lock.release();
+  }
+  report.ok = report.problems.length === 0;
+  return report;
+}
+
+async function listSnapshotsReporting(repo: Repository, report: CheckReport): Promise<SnapshotRecord[]> {
+  const out: SnapshotRecord[] = [];
+  for (const name of await repo.store.list('snapshots')) {
+    try {
+      out.push(JSON.parse((await repo.store.read(name)).toString('utf8')) as SnapshotRecord);
+    } catch {
+      const id = /([^/]+)\.json$/.exec(name)?.[1] ?? name;
+      report.problems.push({ kind: 'corrupt-snapshot', message: `${name} is damaged and cannot be read`, file: name, snapshots: [id] });
+    }
+  }
+  return out;
+}
+
+async function checkDomain(repo: Repository, domain: KeyDomain, snapshots: SnapshotRecord[], report: CheckReport, opts: CheckOptions): Promise<void> {
+  const index = new MasterIndex();
+  for (const name of await repo.indexFiles(domain.name)) {
+    try {
+      for (const { id, entry } of decodeIndexFile(await repo.store.read(name), domain, name).values()) index.add(id, entry);
+    } catch (err) {
+      report.problems.push({ kind: 'corrupt-index', message: `${name}: ${(err as Error).message}`, file: name, snapshots: [] });
+    }
+  }
+  const scan: DomainScan = { domain, index, snapshots, refsOf: (keys) => whoReferences(repo, domain, index, snapshots, keys) };
+  const bad = new Map<string, { kind: CheckProblem['kind']; message: string; file?: string }>();
+  const corruptTrees = new Map<string, string>();
+  // Structure: walk every manifest.
+  for (const snap of snapshots) {
+    report.snapshotsChecked++;
+    try {
+      const ref = repo.openTree(domain, snap);
+      await visitTree(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id), () => true, (_id, leaf) => {
+        for (const blob of leaf.ids()) {
+          const k = idKey(blob);
+          if (!index.getByKey(k)) bad.set(k, { kind: 'missing-blob', message: `block ${blob.toString('hex').slice(0, 16)} is not in the index` });
+        }
+      });
+    } catch (err) {
+      corruptTrees.set(snap.id, (err as Error).message);
+      report.problems.push({ kind: 'corrupt-manifest', message: `the manifest of ${snap.name} (${snap.id}) cannot be read: ${(err as Error).message}`, file: (err as { details?: { file?: string } }).details?.file, snapshots: [snap.id] });
+    }
+  }
+  // Packs: present and long enough; with readData, every record verified.
+  const byPack = new Map<string, [string, IndexEntry][]>();
+  for (const [k, e] of index) byPack.set(e.pack, [...(byPack.get(e.pack) ?? []), [k, e]]);
+  let done = 0;
+  for (const [pack, entries] of byPack) {
+    const file = packPath(domain.name, pack);
+    report.packsChecked++;
+    const size = await repo.store.size(file).catch(() => -1);
+    if (size < 0) {
+      for (const [k] of entries) bad.set(k, { kind: 'missing-pack', message: `pack ${file} is missing`, file });
+    } else if (entries.some(([, e]) => e.offset + e.length > size)) {
+      for (const [k, e] of entries) if (e.offset + e.length > size) bad.set(k, { kind: 'corrupt-pack', message: `pack ${file} is truncated`, file });
+    } else if (opts.readData) {
+      await verifyPack(repo, domain, file, size, entries, bad, report);
+    }
+    opts.onProgress?.(++done, byPack.size, opts.readData ? 'reading data' : 'checking packs');
+  }
+  report.blobsChecked += index.size;
+  for (const name of await repo.store.list(packDir(domain.name))) {
+    const parsed = parsePackPath(name);
+    if (parsed && !byPack.has(parsed.packId)) report.notices.push({ kind: 'unreferenced-pack', message: `${name} is not in the index (left by interrupted work; gc removes it)`, file: name });
+  }
+  await reportBad(scan, bad, report);
+}
+
+async function verifyPack(repo: Repository, domain: KeyDomain, file: string, size: number, entries: [string, IndexEntry][], bad: Map<string, { kind: CheckProblem['kind']; message: string; file?: string }>, report: CheckReport): Promise<void> {
+  let whole: Buffer;
+  try {
+    whole = await repo.store.readRange(file, 0, size);
+  } catch (err) {
+    for (const [k] of entries) bad.set(k, { kind: 'corrupt-pack', message: `pack ${file} cannot be read: ${(err as Error).message}`, file });
+    return;
+  }
+  report.bytesRead += size;
+  for (const [k, e] of entries) {
+    try {
+      decodeRecord(whole.subarray(e.offset, e.offset + e.length), domain, Buffer.from(k, 'latin1'), `${file}@${e.offset}`);
+    } catch (err) {
+      bad.set(k, { kind: 'corrupt-blob', message: (err as Error).message, file });
+    }
+  }
+}
+
+async function reportBad(scan: DomainScan, bad: Map<string, { kind: CheckProblem['kind']; message: string; file?: string }>, report: CheckReport): Promise<void> {
+  if (bad.size === 0) return;
+  const refs = await scan.refsOf(new Set(bad.keys()));
+  // One problem per (kind, file/message), listing every affected snapshot.
+  const grouped = new Map<string, CheckProblem>();
+  for (const [k, b] of bad) {
+    const key = `${b.kind}|${b.file ?? b.message}`;
+    const p = grouped.get(key) ?? { kind: b.kind, message: b.message, ...(b.file ? { file: b.file } : {}), snapshots: [] };
+    for (const s of refs.get(k) ?? []) if (!p.snapshots.includes(s)) p.snapshots.push(s);
+    grouped.set(key, p);
+  }
+  for (const p of grouped.values()) {
+    if (p.snapshots.length === 0 && p.kind !== 'missing-pack' && p.kind !== 'corrupt-pack' && p.kind !== 'corrupt-blob') continue;
+    report.problems.push(p);
+  }
+}
+
+async function whoReferences(repo: Repository, domain: KeyDomain, index: MasterIndex, snapshots: SnapshotRecord[], keys: Set<string>): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const add = (k: string, snap: string) => {
+    if (!keys.has(k)) return;
+    const list = out.get(k) ?? [];
+    if (!list.includes(snap)) list.push(snap);
+    out.set(k, list);
+  };
+  for (const snap of snapshots) {
+    try {
+      const ref = repo.openTree(domain, snap);
+      await visitTree(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id), (id) => {
+        add(idKey(id), snap.id);
+        return true;
+      }, (_id, leaf) => {
+        for (const blob of leaf.ids()) add(idKey(blob), snap.id);
+      });
+    } catch {
+      // Its manifest is reported already.
+    }
+  }
+  return out;
+}
+
+async function addNotices(repo: Repository, report: CheckReport): Promise<void> {
+  for (const rec of await repo.listInflight()) {
+    if (rec.status === 'failed' || !processAlive(rec.pid)) report.notices.push({ kind: 'interrupted-snapshot', message: `snapshot ${rec.name} (${rec.id}) did not finish: ${rec.error ?? 'interrupted'}`, file: `inflight/${rec.id}.json` });
+  }
+  for (const name of await staleLocks(repo.store)) report.notices.push({ kind: 'stale-lock', message: `${name} was left by a process that is gone`, file: name });
+  for (const name of (await repo.store.list('')).filter((n) => /(^|\/)\.tmp-/.test(n))) report.notices.push({ kind: 'temp-file', message: `${name} is a leftover temporary file`, file: name });
+}

@@ -1,0 +1,125 @@
+import { crc32 } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { Compressor, decompress } from 'zstd-napi';
+import { StrataError } from '../core/errors';
+import type { KeyDomain, Sealer } from '../crypto/domain';
+import { SEAL_OVERHEAD } from '../crypto/chain-domain';
+
+export const RECORD_HEADER_BYTES = 60;
+export const BlobType = { data: 1, tree: 2 } as const;
+export type BlobTypeCode = (typeof BlobType)[keyof typeof BlobType];
+
+const FLAG_ZSTD = 1;
+const FLAG_SEALED = 2;
+const MAGIC = 0x5342; // "SB"
+const VERSION = 1;
+const SAMPLE = 4096;
+
+/** 8 bytes naming the key domain in every record, so packs describe themselves for repair. */
+export function domainTag(domainName: string): Buffer {
+  return createHash('sha256').update(`strata domain ${domainName}`).digest().subarray(0, 8);
+}
+
+export interface DecodedHeader {
+  type: BlobTypeCode;
+  compressed: boolean;
+  sealed: boolean;
+  domainTag: Buffer;
+  id: Buffer;
+  rawLength: number;
+  payloadLength: number;
+}
+
+/** Reusable per-thread compression state: a zstd context at level 1. */
+export class RecordEncoder {
+  private readonly zstd = new Compressor();
+  private readonly tag: Buffer;
+
+  constructor(domain: KeyDomain, private readonly sealer: Sealer | null, private readonly compress = true) {
+    this.zstd.setParameters({ compressionLevel: 1 });
+    this.tag = domainTag(domain.name);
+  }
+
+  /** Encodes raw bytes with a known id into a record: header + payload. */
+  encode(type: BlobTypeCode, id: Buffer, raw: Buffer): Buffer {
+    let payload = raw;
+    let flags = 0;
+    if (this.compress && looksCompressible(this.zstd, raw)) {
+      const packed = this.zstd.compress(raw);
+      if (packed.length < raw.length * 0.95) {
+        payload = packed;
+        flags |= FLAG_ZSTD;
+      }
+    }
+    const header = Buffer.alloc(RECORD_HEADER_BYTES);
+    if (this.sealer) flags |= FLAG_SEALED;
+    const payloadLength = this.sealer ? payload.length + SEAL_OVERHEAD : payload.length;
+    writeHeader(header, type, flags, this.tag, id, raw.length, payloadLength);
+    if (this.sealer) {
+      payload = this.sealer.seal(payload, header.subarray(0, 56));
+      if (payload.length !== payloadLength) throw new StrataError('E_ENCRYPTION', 'sealed length differs from the header');
+    }
+    return Buffer.concat([header, payload]);
+  }
+}
+
+function looksCompressible(zstd: Compressor, raw: Buffer): boolean {
+  if (raw.length <= SAMPLE * 2) return true;
+  const sample = zstd.compress(raw.subarray(0, SAMPLE));
+  return sample.length < SAMPLE * 0.9;
+}
+
+function writeHeader(h: Buffer, type: number, flags: number, tag: Buffer, id: Buffer, rawLength: number, payloadLength: number): void {
+  h.writeUInt16BE(MAGIC, 0);
+  h.writeUInt8(VERSION, 2);
+  h.writeUInt8(type, 3);
+  h.writeUInt8(flags, 4);
+  tag.copy(h, 8);
+  id.copy(h, 16);
+  h.writeUInt32BE(rawLength, 48);
+  h.writeUInt32BE(payloadLength, 52);
+  h.writeUInt32BE(crc32(h.subarray(0, 56)), 56);
+}
+
+/** Parses and checks a record header; a bad magic, version or checksum raises E_CORRUPT. */
+export function readHeader(h: Buffer, where: string): DecodedHeader {
+  if (h.length < RECORD_HEADER_BYTES) throw new StrataError('E_CORRUPT', `${where}: record header is truncated`);
+  if (h.readUInt16BE(0) !== MAGIC) throw new StrataError('E_CORRUPT', `${where}: no record starts here (bad magic)`);
+  if (h.readUInt32BE(56) !== crc32(h.subarray(0, 56))) throw new StrataError('E_CORRUPT', `${where}: record header checksum mismatch`);
+  if (h.readUInt8(2) !== VERSION) throw new StrataError('E_FORMAT', `${where}: record version ${h.readUInt8(2)} is not supported`);
+  const type = h.readUInt8(3);
+  if (type !== BlobType.data && type !== BlobType.tree) throw new StrataError('E_CORRUPT', `${where}: unknown blob type ${type}`);
+  const flags = h.readUInt8(4);
+  return {
+    type: type as BlobTypeCode,
+    compressed: (flags & FLAG_ZSTD) !== 0,
+    sealed: (flags & FLAG_SEALED) !== 0,
+    domainTag: Buffer.from(h.subarray(8, 16)),
+    id: Buffer.from(h.subarray(16, 48)),
+    rawLength: h.readUInt32BE(48),
+    payloadLength: h.readUInt32BE(52),
+  };
+}
+
+/**
+ * Decodes a whole record and verifies it: header checksum, authentication (sealed), and that the
+ * content id of the bytes matches. Any mismatch raises E_CORRUPT; wrong data is never returned.
+ */
+export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buffer | null, where: string): { header: DecodedHeader; raw: Buffer } {
+  const header = readHeader(record, where);
+  if (expectedId && !header.id.equals(expectedId)) throw new StrataError('E_CORRUPT', `${where}: record holds another blob than the index says`);
+  if (record.length !== RECORD_HEADER_BYTES + header.payloadLength) throw new StrataError('E_CORRUPT', `${where}: record length differs from its header`);
+  if (header.sealed !== domain.encrypted) throw new StrataError('E_CORRUPT', `${where}: record encryption flag does not match its chain`);
+  let payload = record.subarray(RECORD_HEADER_BYTES);
+  if (header.sealed) payload = domain.open(payload, record.subarray(0, 56));
+  let raw: Buffer;
+  try {
+    raw = header.compressed ? decompress(payload) : Buffer.from(payload);
+  } catch (err) {
+    throw new StrataError('E_CORRUPT', `${where}: compressed data is damaged`, { cause: err });
+  }
+  if (raw.length !== header.rawLength || !domain.contentId(raw).equals(header.id)) {
+    throw new StrataError('E_CORRUPT', `${where}: content does not match its id (bit rot or tampering)`);
+  }
+  return { header, raw };
+}

@@ -1,0 +1,117 @@
+import { hostname } from 'node:os';
+import { StrataError } from '../core/errors';
+import type { Clock } from '../core/clock';
+import type { RepoStore } from '../storage/store';
+
+/**
+ * Repository locks, as files under locks/:
+ * - shared (`locks/shared-<pid>-<rand>`): work that only adds files (snapshot create) or only
+ *   reads (restore, check). Many may be held at once.
+ * - exclusive (`locks/exclusive`): work that removes files (delete, gc, repair, key removal).
+ * A lock names its process; a lock whose process is gone (same host) is stale and is removed.
+ * Taking exclusive: create the file (O_EXCL), then wait until no live shared lock remains.
+ */
+export type LockKind = 'shared' | 'exclusive';
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  kind: LockKind;
+  operation: string;
+  startedAt: string;
+}
+
+export interface Lock {
+  readonly info: LockInfo;
+  release(): Promise<void>;
+}
+
+const EXCLUSIVE = 'locks/exclusive';
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readLock(store: RepoStore, name: string): Promise<LockInfo | null> {
+  try {
+    return JSON.parse((await store.read(name)).toString('utf8')) as LockInfo;
+  } catch {
+    return null;
+  }
+}
+
+/** A lock is stale if its process is gone on this host, or if the file cannot be read at all. */
+function isStale(info: LockInfo | null): boolean {
+  if (!info) return true;
+  return info.host === hostname() && !processAlive(info.pid);
+}
+
+export interface LockOptions {
+  operation: string;
+  /** How long to wait for other work before refusing, in ms. */
+  waitMs: number;
+  clock: Clock;
+}
+
+export async function acquireLock(store: RepoStore, kind: LockKind, opts: LockOptions): Promise<Lock> {
+  const info: LockInfo = { pid: process.pid, host: hostname(), kind, operation: opts.operation, startedAt: new Date(opts.clock.now()).toISOString() };
+  const deadline = opts.clock.now() + opts.waitMs;
+  const body = Buffer.from(JSON.stringify(info));
+  const sharedName = `locks/shared-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  for (let attempt = 0; ; attempt++) {
+    const holder = await blocker(store, kind, kind === 'exclusive' ? EXCLUSIVE : sharedName, body);
+    if (!holder) return { info, release: () => store.remove(kind === 'exclusive' ? EXCLUSIVE : sharedName) };
+    if (opts.clock.now() >= deadline) {
+      throw new StrataError('E_LOCKED', `the repository is busy: ${holder.operation} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); try again when it finishes`, {
+        details: { holder },
+      });
+    }
+    await opts.clock.sleep(Math.min(50 * 2 ** Math.min(attempt, 4), 500));
+  }
+}
+
+/** Tries once; returns the holder that blocks us, or null once our lock is held. */
+async function blocker(store: RepoStore, kind: LockKind, name: string, body: Buffer): Promise<LockInfo | null> {
+  const current = await readLock(store, EXCLUSIVE);
+  if (current && isStale(current)) await store.remove(EXCLUSIVE);
+  else if (current && kind === 'shared') return current;
+  if (kind === 'shared') {
+    await store.write(name, body);
+    // Re-check: an exclusive taker may have arrived between our check and our write.
+    const after = await readLock(store, EXCLUSIVE);
+    if (after && !isStale(after)) {
+      await store.remove(name);
+      return after;
+    }
+    return null;
+  }
+  if (!(await store.createExclusive(EXCLUSIVE, body))) return (await readLock(store, EXCLUSIVE)) ?? { pid: 0, host: '?', kind: 'exclusive', operation: 'another operation', startedAt: '?' };
+  const shared = await liveShared(store);
+  if (shared) {
+    await store.remove(EXCLUSIVE);
+    return shared;
+  }
+  return null;
+}
+
+async function liveShared(store: RepoStore): Promise<LockInfo | null> {
+  for (const name of await store.list('locks')) {
+    if (!name.startsWith('locks/shared-')) continue;
+    const info = await readLock(store, name);
+    if (isStale(info)) await store.remove(name);
+    else return info;
+  }
+  return null;
+}
+
+/** Lists locks whose process is gone (for check's notices); they are removed when met. */
+export async function staleLocks(store: RepoStore): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await store.list('locks')) if (isStale(await readLock(store, name))) out.push(name);
+  return out;
+}

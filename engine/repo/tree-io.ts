@@ -1,0 +1,80 @@
+import { StrataError } from '../core/errors';
+import { decodeInterior, decodeLeaf, encodeInterior, FANOUT, type Leaf } from './tree';
+
+/** Stores a tree node blob and returns its id (dedup by content id is the caller's store). */
+export type PutNode = (bytes: Buffer) => Promise<Buffer>;
+/** Loads a tree node blob by id. */
+export type GetNode = (id: Buffer) => Promise<Buffer>;
+
+/**
+ * Builds the interior levels over a stream of leaf ids. Memory: at most FANOUT ids per level.
+ */
+export class TreeBuilder {
+  private readonly levels: Buffer[][] = [];
+  private leaves = 0;
+
+  constructor(private readonly put: PutNode) {}
+
+  async addLeaf(id: Buffer): Promise<void> {
+    this.leaves++;
+    await this.push(0, Buffer.from(id));
+  }
+
+  private async push(level: number, id: Buffer): Promise<void> {
+    const row = (this.levels[level] ??= []);
+    row.push(id);
+    if (row.length === FANOUT) {
+      this.levels[level] = [];
+      await this.push(level + 1, await this.put(encodeInterior(level + 1, row)));
+    }
+  }
+
+  /** Closes every partial node upward; returns the root id and the height. */
+  async finish(): Promise<{ root: Buffer; height: number }> {
+    if (this.leaves === 0) throw new StrataError('E_INVALID', 'a manifest needs at least one leaf');
+    if (this.leaves === 1) return { root: this.levels[0]![0]!, height: 0 };
+    for (let level = 0; ; level++) {
+      const row = this.levels[level] ?? [];
+      const higher = this.levels.slice(level + 1).some((r) => r && r.length > 0);
+      if (!higher && row.length === 1 && level > 0) return { root: row[0]!, height: level };
+      if (row.length > 0) {
+        this.levels[level] = [];
+        const id = await this.put(encodeInterior(level + 1, row));
+        (this.levels[level + 1] ??= []).push(id);
+      }
+    }
+  }
+}
+
+/** Yields the leaves of a tree in order, loading one path of nodes at a time. */
+export async function* walkLeaves(root: Buffer, height: number, get: GetNode): AsyncGenerator<{ id: Buffer; leaf: Leaf }> {
+  if (height === 0) {
+    yield { id: root, leaf: decodeLeaf(await get(root)) };
+    return;
+  }
+  const node = decodeInterior(await get(root));
+  if (node.level !== height) throw new StrataError('E_CORRUPT', `manifest node at level ${node.level}, expected ${height}`);
+  for (const child of node.children) yield* walkLeaves(Buffer.from(child), height - 1, get);
+}
+
+/**
+ * Visits every node of a tree, top-down. `enter` returns false to skip a node's children
+ * (used to avoid re-walking shared subtrees). Leaves are passed decoded.
+ */
+export async function visitTree(
+  root: Buffer,
+  height: number,
+  get: GetNode,
+  enter: (id: Buffer, isLeaf: boolean) => boolean,
+  onLeaf: (id: Buffer, leaf: Leaf) => void,
+): Promise<void> {
+  if (!enter(root, height === 0)) return;
+  const bytes = await get(root);
+  if (height === 0) {
+    onLeaf(root, decodeLeaf(bytes));
+    return;
+  }
+  const node = decodeInterior(bytes);
+  if (node.level !== height) throw new StrataError('E_CORRUPT', `manifest node at level ${node.level}, expected ${height}`);
+  for (const child of node.children) await visitTree(Buffer.from(child), height - 1, get, enter, onLeaf);
+}

@@ -1,0 +1,34 @@
+import type { KeyDomain } from '../crypto/domain';
+import type { MasterIndex } from '../pack/master-index';
+import { PackWriter } from '../pack/pack-writer';
+import { BlobType, RecordEncoder } from '../pack/record';
+import type { RepoStore } from '../storage/store';
+
+/**
+ * Where a snapshot puts new blobs: skips what the repository or this run already holds, packs
+ * the rest. Counts the bytes it adds.
+ */
+export class BlobSink {
+  readonly writer: PackWriter;
+  private readonly treeEncoder: RecordEncoder;
+  addedBytes = 0;
+
+  constructor(store: RepoStore, private readonly domain: KeyDomain, private readonly index: MasterIndex, packBytes?: number) {
+    this.writer = new PackWriter(store, domain.name, packBytes);
+    this.treeEncoder = new RecordEncoder(domain, domain.newSealer(), true);
+  }
+
+  isKnown = (id: Buffer): boolean => this.index.has(id) || this.writer.has(id);
+
+  async addRecord(id: Buffer, record: Buffer): Promise<void> {
+    if (this.isKnown(id)) return;
+    await this.writer.add(record);
+    this.addedBytes += record.length;
+  }
+
+  async putTree(bytes: Buffer): Promise<Buffer> {
+    const id = this.domain.contentId(bytes);
+    if (!this.isKnown(id)) await this.addRecord(id, this.treeEncoder.encode(BlobType.tree, id, bytes));
+    return id;
+  }
+}

@@ -1,0 +1,190 @@
+import { promises as fsp, constants as fsc } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { StrataError, fromFsError } from '../core/errors';
+import type { RepoStore } from './store';
+
+const MAX_OPEN_READERS = 16;
+
+/**
+ * A repository in a local folder. Atomic writes are: write a temp file, fsync it, rename it over
+ * the final name, fsync the directory. Temp files start with ".tmp-" and are garbage if found.
+ */
+export class LocalStore implements RepoStore {
+  readonly location: string;
+  private readers = new Map<string, Promise<FileHandle>>();
+
+  constructor(root: string) {
+    this.location = root;
+  }
+
+  private path(name: string): string {
+    if (name.includes('..') || name.startsWith('/')) {
+      throw new StrataError('E_INVALID', `Expected a repository-relative name, got "${name}"`);
+    }
+    return join(this.location, ...name.split('/'));
+  }
+
+  async write(name: string, data: Buffer | readonly Buffer[]): Promise<void> {
+    const final = this.path(name);
+    const dir = dirname(final);
+    const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
+    await this.closeReader(name);
+    try {
+      await fsp.mkdir(dir, { recursive: true });
+      const fh = await fsp.open(tmp, 'wx', 0o600);
+      try {
+        const parts = Buffer.isBuffer(data) ? [data] : data;
+        let written = 0;
+        const total = parts.reduce((n, b) => n + b.length, 0);
+        // writev may write less than asked; loop until every byte is down.
+        let pending = parts.filter((b) => b.length > 0);
+        while (pending.length > 0) {
+          const { bytesWritten } = await fh.writev(pending);
+          written += bytesWritten;
+          pending = skipBytes(pending, bytesWritten);
+        }
+        if (written !== total) throw new StrataError('E_IO', `short write to ${name}: ${written} of ${total} bytes`);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fsp.rename(tmp, final);
+      await syncDir(dir);
+    } catch (err) {
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw fromFsError(err, `writing ${name} in ${this.location}`);
+    }
+  }
+
+  async createExclusive(name: string, data: Buffer): Promise<boolean> {
+    const p = this.path(name);
+    try {
+      await fsp.mkdir(dirname(p), { recursive: true });
+      const fh = await fsp.open(p, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, 0o600);
+      try {
+        await fh.writeFile(data);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await syncDir(dirname(p));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw fromFsError(err, `creating ${name} in ${this.location}`);
+    }
+  }
+
+  async read(name: string): Promise<Buffer> {
+    try {
+      return await fsp.readFile(this.path(name));
+    } catch (err) {
+      throw fromFsError(err, `reading ${name}`);
+    }
+  }
+
+  async readRange(name: string, offset: number, length: number): Promise<Buffer> {
+    const fh = await this.reader(name);
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
+      if (bytesRead === 0) {
+        throw new StrataError('E_CORRUPT', `${name} is shorter than expected: wanted ${length} bytes at offset ${offset}, file ends after ${done}`);
+      }
+      done += bytesRead;
+    }
+    return buf;
+  }
+
+  private reader(name: string): Promise<FileHandle> {
+    let fh = this.readers.get(name);
+    if (!fh) {
+      if (this.readers.size >= MAX_OPEN_READERS) {
+        const oldest = this.readers.keys().next().value as string;
+        void this.closeReader(oldest);
+      }
+      fh = fsp.open(this.path(name), 'r').catch((err: unknown) => {
+        this.readers.delete(name);
+        throw fromFsError(err, `opening ${name}`);
+      });
+      this.readers.set(name, fh);
+    }
+    return fh;
+  }
+
+  private async closeReader(name: string): Promise<void> {
+    const fh = this.readers.get(name);
+    if (!fh) return;
+    this.readers.delete(name);
+    await fh.then((h) => h.close()).catch(() => undefined);
+  }
+
+  async size(name: string): Promise<number> {
+    try {
+      return (await fsp.stat(this.path(name))).size;
+    } catch (err) {
+      throw fromFsError(err, `reading the size of ${name}`);
+    }
+  }
+
+  async exists(name: string): Promise<boolean> {
+    try {
+      await fsp.access(this.path(name));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async list(dir: string): Promise<string[]> {
+    const base = this.path(dir);
+    let entries: string[];
+    try {
+      entries = (await fsp.readdir(base, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => relative(this.location, join(e.parentPath, e.name)).split(sep).join('/'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw fromFsError(err, `listing ${dir}`);
+    }
+    return entries.sort();
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.closeReader(name);
+    try {
+      await fsp.rm(this.path(name), { force: true });
+    } catch (err) {
+      throw fromFsError(err, `removing ${name}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.readers.keys()].map((n) => this.closeReader(n)));
+  }
+}
+
+function skipBytes(parts: Buffer[], n: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const b of parts) {
+    if (n >= b.length) {
+      n -= b.length;
+      continue;
+    }
+    out.push(n > 0 ? b.subarray(n) : b);
+    n = 0;
+  }
+  return out;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { createImage, mutateImage, sha256File } from '../helpers/images';
+import { openService, withTempDir } from '../helpers/home';
+
+const MiB = 1024 * 1024;
+
+async function packBytes(home: string): Promise<number> {
+  let n = 0;
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await fsp.readdir(d, { withFileTypes: true }).catch(() => [])) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else n += (await fsp.stat(p)).size;
+    }
+  };
+  await walk(join(home, 'repository', 'packs'));
+  return n;
+}
+
+test('full and incremental snapshots restore byte-identical, and zero blocks become holes', async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'disk.img');
+    await createImage(img, 24 * MiB, 7);
+    const svc = await openService(join(dir, 'home'));
+    try {
+      await svc.addSource({ path: img, name: 'disk' });
+      const full = await svc.createSnapshot('disk');
+      const hashFull = await sha256File(img);
+      await mutateImage(img, 50, 3);
+      const incr = await svc.createSnapshot('disk');
+      const hashIncr = await sha256File(img);
+      assert.notEqual(hashFull, hashIncr);
+      assert.equal(incr.parentId, full.id);
+      assert.ok(incr.addedBytes < full.addedBytes / 4, `incremental added ${incr.addedBytes}, full ${full.addedBytes}`);
+
+      const out1 = join(dir, 'r1.img');
+      const out2 = join(dir, 'r2.img');
+      await svc.restore(full.id, out1);
+      await svc.restore(incr.id, out2);
+      assert.equal(await sha256File(out1), hashFull);
+      assert.equal(await sha256File(out2), hashIncr);
+      const st = await fsp.stat(out1);
+      assert.equal(st.size, 24 * MiB);
+      assert.ok(st.blocks * 512 < st.size, 'restored image is sparse');
+    } finally {
+      await svc.close();
+    }
+  });
+});
+
+test('deleting the first, middle or last snapshot frees exactly what it reported and keeps the rest restorable', async () => {
+  for (const which of [0, 1, 2]) {
+    await withTempDir(async (dir) => {
+      const img = join(dir, 'disk.img');
+      await createImage(img, 16 * MiB, 11);
+      const home = join(dir, 'home');
+      const svc = await openService(home);
+      try {
+        await svc.addSource({ path: img, name: 'disk' });
+        const hashes: string[] = [];
+        const snaps = [];
+        for (let i = 0; i < 3; i++) {
+          if (i > 0) await mutateImage(img, 40, 100 + i);
+          snaps.push(await svc.createSnapshot('disk'));
+          hashes.push(await sha256File(img));
+        }
+        const victim = snaps[which]!;
+        const dry = await svc.deleteSnapshot(victim.id, { dryRun: true });
+        assert.ok(dry.freedBytes > 0, 'each snapshot holds blocks of its own');
+        const listed = (await svc.listSnapshots('disk')).find((s) => s.id === victim.id)!;
+        assert.equal(listed.exclusiveBytes, dry.freedBytes);
+        const before = await packBytes(home);
+        const real = await svc.deleteSnapshot(victim.id);
+        const after = await packBytes(home);
+        assert.equal(real.freedBytes, dry.freedBytes);
+        assert.equal(before - after, real.freedBytes, 'pack bytes shrink by exactly the reported amount');
+        for (let i = 0; i < 3; i++) {
+          if (i === which) continue;
+          const out = join(dir, `r${i}.img`);
+          await svc.restore(snaps[i]!.id, out);
+          assert.equal(await sha256File(out), hashes[i], `snapshot ${i} still restores after deleting ${which}`);
+        }
+        const chain = await svc.chain('disk');
+        assert.equal(chain.snapshotCount, 2);
+        assert.equal(chain.totalBytes, after, 'chain total equals the bytes stored for it');
+        const report = await svc.check({ readData: true });
+        assert.deepEqual(report.problems, []);
+      } finally {
+        await svc.close();
+      }
+    });
+  }
+});
+
+test('a flipped byte in a pack is found by check --read-data, named with its snapshot, and restore refuses', async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'disk.img');
+    await createImage(img, 8 * MiB, 5);
+    const home = join(dir, 'home');
+    const svc = await openService(home);
+    try {
+      await svc.addSource({ path: img, name: 'disk' });
+      const snap = await svc.createSnapshot('disk');
+      assert.equal((await svc.check({ readData: true })).ok, true);
+      const packs = await fsp.readdir(join(home, 'repository', 'packs', 'plain'), { recursive: true, withFileTypes: true });
+      const pack = packs.find((e) => e.isFile())!;
+      const file = join(pack.parentPath, pack.name);
+      const fh = await fsp.open(file, 'r+');
+      const size = (await fh.stat()).size;
+      const at = Math.floor(size / 3);
+      const b = Buffer.alloc(1);
+      await fh.read(b, 0, 1, at);
+      b[0] = b[0]! ^ 0x40;
+      await fh.write(b, 0, 1, at);
+      await fh.close();
+      assert.equal((await svc.check()).ok, true, 'structure alone does not read data');
+      const report = await svc.check({ readData: true });
+      assert.equal(report.ok, false);
+      assert.ok(report.problems.some((p) => p.snapshots.includes(snap.id)), JSON.stringify(report.problems));
+      await assert.rejects(svc.restore(snap.id, join(dir, 'out.img')), (err: Error & { code?: string }) => err.code === 'E_CORRUPT');
+      await assert.rejects(fsp.stat(join(dir, 'out.img')), 'no partial image is left');
+    } finally {
+      await svc.close();
+    }
+  });
+});
