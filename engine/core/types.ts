@@ -140,3 +140,66 @@ export interface RepositoryInfo {
   encryptedChains: number;
   keySlots: number;
 }
+
+// ---- policies and jobs (see engine/policy) ----
+
+/** Grandfather-father-son rules: keep the newest snapshot of each of the last N periods. */
+export interface GfsRules {
+  keepLast?: number;
+  keepHourly?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+  keepYearly?: number;
+}
+
+export interface OffPeakConditions {
+  /** Run only on AC power. */
+  requireAcPower: boolean;
+  /** Run only after the system has been idle this many minutes (0 = no idle condition). */
+  idleMinutes: number;
+  /** After this many minutes past the time point, run anyway (conditions or not). */
+  deadlineMinutes: number;
+}
+
+export interface Policy {
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** Hours 0–23 at which to run. */
+  timePoints: number[];
+  /** ISO weekdays 1–7 (Monday = 1). */
+  repeatWeekdays: number[];
+  /** 1–65535, or -1 to keep until deleted. */
+  retentionDays: number;
+  gfs: GfsRules | null;
+  offPeak: OffPeakConditions;
+  /** Read-rate budget in bytes per second for its snapshots; 0 = the adaptive default. */
+  ioBudget: number;
+  /** Sources this policy applies to. */
+  sourceIds: string[];
+  createdAt: string;
+}
+
+export type JobKind = 'snapshot' | 'delete' | 'restore' | 'rollback' | 'check' | 'gc';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+export type JobTrigger = 'manual' | 'schedule' | 'catch-up';
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  trigger: JobTrigger;
+  sourceId: string | null;
+  snapshotId: string | null;
+  policyId: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  progress: Progress | null;
+  /** Figures of the result: bytes read, bytes added, bytes freed… */
+  figures: Record<string, number>;
+  message: string | null;
+  error: { code: string; message: string } | null;
+}

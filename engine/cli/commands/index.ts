@@ -5,6 +5,12 @@ import { infoCommand } from './info';
 import { restoreCommand, rollbackCommand } from './restore';
 import { snapshotCommand } from './snapshot';
 import { sourceCommand } from './source';
+import { policyCommand } from './policy';
+import { jobsCommand } from './jobs';
+import { daemonCommand } from './daemon';
+import { keyCommand } from './key';
+import { serveCommand } from './serve';
+import { repairCommand } from './repair';
 
 /** Every top-level command. Add a command here and in HELP. */
 export const COMMANDS: Record<string, Command> = {
@@ -15,6 +21,12 @@ export const COMMANDS: Record<string, Command> = {
   rollback: rollbackCommand,
   check: checkCommand,
   info: infoCommand,
+  policy: policyCommand,
+  jobs: jobsCommand,
+  daemon: daemonCommand,
+  key: keyCommand,
+  serve: serveCommand,
+  repair: repairCommand,
 };
 
 export const HELP = `strata — incremental block-level snapshots of disks and disk images
