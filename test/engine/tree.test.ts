@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { FANOUT, LEAF_BLOCKS, LeafBuilder, decodeLeaf, treeHeight } from '../../engine/repo/tree';
+import { TreeBuilder, walkLeaves } from '../../engine/repo/tree-io';
+
+function memoryNodes() {
+  const nodes = new Map<string, Buffer>();
+  const put = async (bytes: Buffer) => {
+    const id = createHash('sha256').update(bytes).digest();
+    nodes.set(id.toString('hex'), bytes);
+    return id;
+  };
+  const get = async (id: Buffer) => {
+    const b = nodes.get(id.toString('hex'));
+    if (!b) throw new Error('missing node');
+    return b;
+  };
+  return { nodes, put, get };
+}
+
+function leafFor(n: number): Buffer {
+  const b = new LeafBuilder();
+  b.addZero();
+  b.add(BigInt(n), Buffer.alloc(32, n & 0xff));
+  return b.encode();
+}
+
+const cases = [1, 2, FANOUT - 1, FANOUT, FANOUT + 1, 2 * FANOUT + 7];
+
+for (const leaves of cases) {
+  test(`a tree over ${leaves} leaves has the height the block count implies and yields every leaf in order`, async () => {
+    const { put, get } = memoryNodes();
+    const builder = new TreeBuilder(put);
+    for (let i = 0; i < leaves; i++) await builder.addLeaf(await put(leafFor(i)));
+    const { root, height } = await builder.finish();
+    assert.equal(height, treeHeight(leaves * LEAF_BLOCKS));
+    let i = 0;
+    for await (const { leaf } of walkLeaves(root, height, get)) {
+      assert.equal(leaf.fingerprint(1), BigInt(i));
+      assert.equal(leaf.isZero(0), true);
+      i++;
+    }
+    assert.equal(i, leaves);
+  });
+}
+
+test('changing one leaf of a large tree adds only that leaf and the nodes above it', async () => {
+  const leaves = 2 * FANOUT + 7;
+  const a = memoryNodes();
+  const build = async (changed: number | null) => {
+    const tb = new TreeBuilder(a.put);
+    for (let i = 0; i < leaves; i++) await tb.addLeaf(await a.put(leafFor(i === changed ? 999_999 : i)));
+    return tb.finish();
+  };
+  await build(null);
+  const before = a.nodes.size;
+  const { height } = await build(1500);
+  assert.equal(a.nodes.size - before, 1 + height, 'one new leaf plus one node per level');
+});
+
+test('a leaf round-trips zero flags, fingerprints and ids', () => {
+  const b = new LeafBuilder();
+  const ids: Buffer[] = [];
+  for (let i = 0; i < LEAF_BLOCKS; i++) {
+    if (i % 3 === 0) b.addZero();
+    else {
+      const id = createHash('sha256').update(String(i)).digest();
+      ids.push(id);
+      b.add(BigInt(i) * 7919n, id);
+    }
+  }
+  const leaf = decodeLeaf(b.encode());
+  assert.equal(leaf.count, LEAF_BLOCKS);
+  let k = 0;
+  for (let i = 0; i < LEAF_BLOCKS; i++) {
+    assert.equal(leaf.isZero(i), i % 3 === 0);
+    if (i % 3 !== 0) {
+      assert.equal(leaf.fingerprint(i), BigInt(i) * 7919n);
+      assert.ok(leaf.id(i).equals(ids[k++]!));
+    }
+  }
+  assert.throws(() => decodeLeaf(b.encode().subarray(0, 100)), /length/);
+});
