@@ -138,3 +138,16 @@ export interface ApiError {
   code: string;
   message: string;
 }
+
+/**
+ * The web host (`strata serve`) speaks the same API over HTTP on 127.0.0.1:
+ * - `POST ${WEB_API_PREFIX}<method>` with the request as the JSON body (empty for none) and the header
+ *   `Authorization: Bearer <token>`; 200 answers with the result as JSON (`null` for none), errors
+ *   answer 4xx/5xx with `{ error: ApiError }` (401 without the token).
+ * - `GET ${WEB_EVENTS_PATH}?token=<token>` upgrades to a WebSocket that pushes `WebEventMessage`s.
+ * The token comes in the page's URL (`/?token=…`), printed by `strata serve` on its first line.
+ */
+export const WEB_API_PREFIX = '/api/';
+export const WEB_EVENTS_PATH = '/events';
+
+export type WebEventMessage = { [E in EventName]: { event: E; payload: StrataEvents[E] } }[EventName];

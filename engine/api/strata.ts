@@ -41,6 +41,8 @@ export interface CreateSnapshotInput {
   name?: string;
   type?: SnapshotType;
   ioLimit?: number;
+  /** Back off while others use the source's device, at low priority (default: on for `auto`). */
+  adaptiveIo?: boolean;
   policyId?: string | null;
   retainUntil?: string | null;
   signal?: AbortSignal;
@@ -157,7 +159,8 @@ export class StrataService {
   }
 
   async snapshotRecord(ref: string): Promise<SnapshotRecord> {
-    return resolveRef(await this.repo.listSnapshots(), ref, 'snapshot');
+    // A damaged record of another snapshot must not stop this one from being restored.
+    return resolveRef(await this.repo.listSnapshots(undefined, { skipDamaged: true }), ref, 'snapshot');
   }
 
   async deleteSnapshot(ref: string, opts: { dryRun?: boolean } = {}): Promise<DeleteResult> {

@@ -1,4 +1,5 @@
 import type { StrataService } from '../api/strata';
+import type { PassphraseProvider } from '../repo/repository';
 
 /** What every command gets: its arguments, output helpers and a lazily opened service. */
 export interface CommandContext {
@@ -8,6 +9,8 @@ export interface CommandContext {
   out: (value: unknown, human: () => string) => void;
   progress: (line: string) => void;
   service: () => Promise<StrataService>;
+  /** The same passphrase source the service uses (environment, key file, prompt). */
+  passphrase: PassphraseProvider;
   signal: AbortSignal;
 }
 

@@ -58,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     const command = COMMANDS[name];
     if (!command) throw new StrataError('E_USAGE', `unknown command "${name}"; run "strata --help"`);
     const home = resolveHome(g.home);
+    const passphrase = passphraseProvider(g.keyFile);
     const ctx: CommandContext = {
       args,
       json,
@@ -66,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
       progress: (line) => {
         if (!json && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
       },
-      service: async () => (service ??= await StrataService.open({ home, passphrase: passphraseProvider(g.keyFile), processor: createPool })),
+      service: async () => (service ??= await StrataService.open({ home, passphrase, processor: createPool })),
+      passphrase,
       signal: abort.signal,
     };
     const code = await command(ctx);

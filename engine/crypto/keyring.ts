@@ -1,21 +1,17 @@
-import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
-import { StrataError } from '../core/errors';
+import { randomBytes } from 'node:crypto';
+import { StrataError, isStrataError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { RepoStore } from '../storage/store';
+import { checkKdf, defaultKdf, deriveKey, unwrapSecret, wrapSecret, type KdfParams } from './wrap';
+
+export { unwrapSecret, wrapSecret, defaultKdf, type KdfParams } from './wrap';
 
 /**
  * Key slots: the repository master key (32 random bytes) wrapped under each passphrase through
- * scrypt. Adding, changing or removing a passphrase rewrites one small slot file and
- * re-encrypts no data. Chain secrets are wrapped by the master key (see wrapSecret).
+ * scrypt, one file per slot in keys/. Adding, changing or removing a passphrase writes or
+ * removes one small slot file and re-encrypts no data. Chain secrets are wrapped by the master
+ * key (see wrapSecret), so they never depend on a passphrase.
  */
-export interface KdfParams {
-  name: 'scrypt';
-  N: number;
-  r: number;
-  p: number;
-  salt: string;
-}
-
 export interface KeySlotFile {
   format: 1;
   id: string;
@@ -30,58 +26,38 @@ export interface KeySlotInfo {
   id: string;
   label: string;
   createdAt: string;
-}
-
-/** Production scrypt cost: 2^17 × 8 × 1 (≈128 MiB, ≈0.3 s). Tests set STRATA_TEST_FAST_KDF=1. */
-export function defaultKdf(): Omit<KdfParams, 'salt'> {
-  return process.env.STRATA_TEST_FAST_KDF === '1' ? { name: 'scrypt', N: 1024, r: 8, p: 1 } : { name: 'scrypt', N: 2 ** 17, r: 8, p: 1 };
+  kdf: { name: 'scrypt'; N: number; r: number; p: number };
 }
 
 const SLOT_DIR = 'keys';
+const slotAad = (id: string) => `strata key slot ${id}`;
 
-function deriveKey(passphrase: string, kdf: KdfParams): Promise<Buffer> {
-  const opts: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 64 * 1024 * 1024 };
-  return new Promise((resolve, reject) =>
-    scryptCb(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
-
-export function wrapSecret(key: Buffer, secret: Buffer, aad: string): string {
-  const nonce = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, nonce);
-  c.setAAD(Buffer.from(aad));
-  const body = Buffer.concat([c.update(secret), c.final()]);
-  return Buffer.concat([nonce, body, c.getAuthTag()]).toString('base64');
-}
-
-/** Returns null when the key does not open the wrapped secret. */
-export function unwrapSecret(key: Buffer, wrapped: string, aad: string): Buffer | null {
-  const buf = Buffer.from(wrapped, 'base64');
-  if (buf.length < 28) return null;
-  try {
-    const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, 12));
-    d.setAAD(Buffer.from(aad));
-    d.setAuthTag(buf.subarray(buf.length - 16));
-    return Buffer.concat([d.update(buf.subarray(12, buf.length - 16)), d.final()]);
-  } catch {
-    return null;
-  }
+function info(slot: KeySlotFile): KeySlotInfo {
+  const { name, N, r, p } = slot.kdf;
+  return { id: slot.id, label: slot.label, createdAt: slot.createdAt, kdf: { name, N, r, p } };
 }
 
 export class Keyring {
   constructor(private readonly store: RepoStore) {}
 
   async slots(): Promise<KeySlotFile[]> {
-    const names = await this.store.list(SLOT_DIR);
     const out: KeySlotFile[] = [];
-    for (const n of names.filter((x) => x.endsWith('.json'))) {
-      out.push(JSON.parse((await this.store.read(n)).toString('utf8')) as KeySlotFile);
+    for (const name of (await this.store.list(SLOT_DIR)).filter((x) => x.endsWith('.json'))) {
+      let text: string;
+      try {
+        text = (await this.store.read(name)).toString('utf8');
+      } catch (err) {
+        // Another process removed the slot between our list and our read: it is simply gone.
+        if (isStrataError(err, 'E_NOT_FOUND')) continue;
+        throw err;
+      }
+      out.push(parseSlot(text, name));
     }
-    return out;
+    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   async list(): Promise<KeySlotInfo[]> {
-    return (await this.slots()).map(({ id, label, createdAt }) => ({ id, label, createdAt }));
+    return (await this.slots()).map(info);
   }
 
   async hasKeys(): Promise<boolean> {
@@ -89,40 +65,94 @@ export class Keyring {
   }
 
   /** Creates the master key and its first slot. Refuses if the repository has keys already. */
-  async init(passphrase: string, now: Date): Promise<Buffer> {
+  async init(passphrase: string, now: Date, label = 'initial'): Promise<Buffer> {
     if (await this.hasKeys()) throw new StrataError('E_EXISTS', 'this repository already has a master key');
     const master = randomBytes(32);
-    await this.addSlot(master, passphrase, 'initial', now);
+    await this.addSlot(master, passphrase, label, now);
     return master;
   }
 
   /** Opens the master key with a passphrase, trying every slot. Wrong passphrase → E_PASSPHRASE. */
   async unlock(passphrase: string): Promise<Buffer> {
+    return (await this.unlockSlot(passphrase)).master;
+  }
+
+  /** Like unlock, and says which slot the passphrase opened. */
+  async unlockSlot(passphrase: string, except?: string): Promise<{ master: Buffer; slot: KeySlotFile }> {
     const slots = await this.slots();
     if (slots.length === 0) throw new StrataError('E_NEEDS_KEY', 'this repository has no encryption key yet');
-    for (const slot of slots) {
-      const key = await deriveKey(passphrase, slot.kdf);
-      const master = unwrapSecret(key, slot.wrappedKey, `strata key slot ${slot.id}`);
-      if (master) return master;
+    const tried = slots.filter((s) => s.id !== except);
+    for (const slot of tried) {
+      const master = unwrapSecret(await deriveKey(passphrase, slot.kdf), slot.wrappedKey, slotAad(slot.id));
+      if (master) return { master, slot };
     }
-    throw new StrataError('E_PASSPHRASE', `wrong passphrase: it opens none of the ${slots.length} key slot(s)`);
+    const which = except ? ` other than ${except}` : '';
+    throw new StrataError('E_PASSPHRASE', `wrong passphrase: it opens none of the ${tried.length} key slot(s)${which}`);
   }
 
   async addSlot(master: Buffer, passphrase: string, label: string, now: Date): Promise<KeySlotInfo> {
     if (passphrase.length < 1) throw new StrataError('E_INVALID', 'Expected a non-empty passphrase');
+    if (/[\u0000-\u001f]/.test(label) || label.length > 100) throw new StrataError('E_INVALID', 'Expected a key label of at most 100 printable characters');
     const id = newId('key');
     const kdf: KdfParams = { ...defaultKdf(), salt: randomBytes(16).toString('base64') };
     const key = await deriveKey(passphrase, kdf);
-    const slot: KeySlotFile = { format: 1, id, label, createdAt: now.toISOString(), kdf, wrappedKey: wrapSecret(key, master, `strata key slot ${id}`) };
+    const slot: KeySlotFile = { format: 1, id, label, createdAt: now.toISOString(), kdf, wrappedKey: wrapSecret(key, master, slotAad(id)) };
     await this.store.write(`${SLOT_DIR}/${id}.json`, Buffer.from(JSON.stringify(slot, null, 2)));
-    return { id, label, createdAt: slot.createdAt };
+    return info(slot);
   }
 
-  /** Removes a slot; refuses to remove the last one (that would lose every encrypted chain). */
-  async removeSlot(id: string): Promise<void> {
-    const slots = await this.slots();
-    if (!slots.some((s) => s.id === id)) throw new StrataError('E_NOT_FOUND', `no key slot "${id}"`);
-    if (slots.length === 1) throw new StrataError('E_INVALID', 'refusing to remove the last key slot: encrypted chains would become unreadable');
-    await this.store.remove(`${SLOT_DIR}/${id}.json`);
+  /**
+   * Adds a passphrase, proven by a current one (asked first). On a repository without keys the
+   * new passphrase creates the master key instead, and no current one is asked.
+   */
+  async addPassphrase(current: () => Promise<string>, next: () => Promise<string>, label: string, now: Date): Promise<KeySlotInfo> {
+    if (!(await this.hasKeys())) {
+      await this.init(await next(), now, label);
+      return (await this.list())[0]!;
+    }
+    const { master } = await this.unlockSlot(await current());
+    return this.addSlot(master, await next(), label, now);
   }
+
+  /**
+   * Replaces the passphrase that opens a slot: adds the new slot first, then removes the old
+   * one, so a crash in between leaves both passphrases working, never neither.
+   */
+  async changePassphrase(current: string, next: () => Promise<string>, now: Date): Promise<{ added: KeySlotInfo; removed: KeySlotInfo }> {
+    const { master, slot } = await this.unlockSlot(current);
+    const added = await this.addSlot(master, await next(), slot.label, now);
+    await this.store.remove(`${SLOT_DIR}/${slot.id}.json`);
+    return { added, removed: info(slot) };
+  }
+
+  /**
+   * Removes a slot. The passphrase given must open another slot, so whoever removes a key still
+   * holds one that works; the last slot is never removed (every encrypted chain would be lost).
+   */
+  async removeSlot(id: string, passphrase: string): Promise<KeySlotInfo> {
+    const slots = await this.slots();
+    const slot = slots.find((s) => s.id === id);
+    if (!slot) throw new StrataError('E_NOT_FOUND', `no key slot "${id}" (run "strata key list")`);
+    if (slots.length === 1) throw new StrataError('E_INVALID', 'refusing to remove the last key slot: encrypted chains would become unreadable');
+    await this.unlockSlot(passphrase, id).catch((err: unknown) => {
+      if (!isStrataError(err, 'E_PASSPHRASE')) throw err;
+      throw new StrataError('E_PASSPHRASE', `the passphrase given opens no key slot that would remain; give the passphrase of another slot to remove ${id}`, { cause: err });
+    });
+    await this.store.remove(`${SLOT_DIR}/${id}.json`);
+    return info(slot);
+  }
+}
+
+function parseSlot(text: string, name: string): KeySlotFile {
+  let slot: KeySlotFile;
+  try {
+    slot = JSON.parse(text) as KeySlotFile;
+  } catch (err) {
+    throw new StrataError('E_CORRUPT', `key slot ${name} is not valid JSON (damaged file)`, { cause: err, details: { file: name } });
+  }
+  if (slot.format !== 1 || slot.kdf?.name !== 'scrypt' || typeof slot.wrappedKey !== 'string') {
+    throw new StrataError('E_FORMAT', `key slot ${name}: expected format 1 with scrypt, got format ${String(slot.format)} with ${String(slot.kdf?.name)}`, { details: { file: name } });
+  }
+  checkKdf(slot.kdf, name);
+  return slot;
 }

@@ -43,7 +43,10 @@ export async function checkRepository(repo: Repository, opts: CheckOptions = {})
         domains.push({ domain: await repo.domainFor(s), sources: [s] });
       } catch (err) {
         if (isStrataError(err, 'E_NEEDS_KEY')) report.notices.push({ kind: 'skipped', message: `encrypted chain ${s.name} was not checked: no passphrase given` });
-        else throw err;
+        else if (isStrataError(err, 'E_ENCRYPTION') || isStrataError(err, 'E_CORRUPT')) {
+          // An altered or damaged source record: report it and go on checking the other chains.
+          report.problems.push({ kind: 'unreadable', message: err.message, file: `sources/${s.id}.json`, snapshots: allSnapshots.filter((x) => x.sourceId === s.id).map((x) => x.id) });
+        } else throw err;
       }
     }
     for (const { domain, sources: ds } of domains) {
@@ -61,6 +64,8 @@ export async function checkRepository(repo: Repository, opts: CheckOptions = {})
 async function listSnapshotsReporting(repo: Repository, report: CheckReport): Promise<SnapshotRecord[]> {
   const out: SnapshotRecord[] = [];
   for (const name of await repo.store.list('snapshots')) {
+    // Temp files of interrupted writes are reported as notices, not read as snapshots.
+    if (!name.endsWith('.json')) continue;
     try {
       out.push(JSON.parse((await repo.store.read(name)).toString('utf8')) as SnapshotRecord);
     } catch {

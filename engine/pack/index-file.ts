@@ -2,7 +2,7 @@ import { blake3 } from '@napi-rs/blake-hash';
 import { StrataError } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
 import { idKey, type IndexEntry } from './master-index';
-import type { BlobTypeCode } from './record';
+import { openSealed, type BlobTypeCode } from './record';
 
 const MAGIC = Buffer.from('SIDX');
 const VERSION = 1;
@@ -40,7 +40,7 @@ export function decodeIndexFile(buf: Buffer, domain: KeyDomain, where: string): 
   if ((buf[5] === 1) !== domain.encrypted) throw new StrataError('E_CORRUPT', `${where}: encryption flag does not match its chain`);
   let body: Buffer;
   if (domain.encrypted) {
-    body = domain.open(buf.subarray(HEADER), buf.subarray(0, HEADER));
+    body = openSealed(domain, buf.subarray(HEADER), buf.subarray(0, HEADER), where);
   } else {
     body = buf.subarray(HEADER, buf.length - 32);
     if (buf.length < HEADER + 36 || !blake3(body).equals(buf.subarray(buf.length - 32))) {

@@ -111,7 +111,7 @@ export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buff
   if (record.length !== RECORD_HEADER_BYTES + header.payloadLength) throw new StrataError('E_CORRUPT', `${where}: record length differs from its header`);
   if (header.sealed !== domain.encrypted) throw new StrataError('E_CORRUPT', `${where}: record encryption flag does not match its chain`);
   let payload = record.subarray(RECORD_HEADER_BYTES);
-  if (header.sealed) payload = domain.open(payload, record.subarray(0, 56));
+  if (header.sealed) payload = openSealed(domain, payload, record.subarray(0, 56), where);
   let raw: Buffer;
   try {
     raw = header.compressed ? decompress(payload) : Buffer.from(payload);
@@ -122,4 +122,13 @@ export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buff
     throw new StrataError('E_CORRUPT', `${where}: content does not match its id (bit rot or tampering)`);
   }
   return { header, raw };
+}
+
+/** Opens a sealed payload; a failure names where the payload lives. */
+export function openSealed(domain: KeyDomain, sealed: Buffer, aad: Buffer, where: string): Buffer {
+  try {
+    return domain.open(sealed, aad);
+  } catch (err) {
+    throw new StrataError('E_CORRUPT', `${where}: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -13,6 +13,7 @@ import { decodeIndexFile, encodeIndexFile } from '../pack/index-file';
 import { decodeRecord } from '../pack/record';
 import { newFileId } from '../core/ids';
 import { acquireLock, type Lock, type LockKind } from './lock';
+import { assertRecordUnconverted } from './chain-guard';
 import {
   INFLIGHT_DIR, SNAPSHOTS_DIR, SOURCES_DIR, inflightFile, snapshotFile, sourceFile,
   type InflightRecord, type SnapshotRecord, type SourceRecord, type TreeRef,
@@ -26,8 +27,13 @@ export interface RepoConfig {
   createdAt: string;
 }
 
+/** `creating`: the passphrase will create the repository's master key (a prompt may ask twice). */
+export interface PassphraseRequest {
+  creating: boolean;
+}
+
 /** Supplies the passphrase when an encrypted chain is used. */
-export type PassphraseProvider = () => Promise<string>;
+export type PassphraseProvider = (req?: PassphraseRequest) => Promise<string>;
 
 export interface RepositoryOptions {
   clock?: Clock;
@@ -90,7 +96,8 @@ export class Repository {
 
   async listSources(): Promise<SourceRecord[]> {
     const out: SourceRecord[] = [];
-    for (const name of await this.store.list(SOURCES_DIR)) out.push(await this.readJson<SourceRecord>(name));
+    // Only .json: a crash mid-write leaves a ".tmp-" file that is garbage, not a damaged source.
+    for (const name of await this.store.list(SOURCES_DIR)) if (name.endsWith('.json')) out.push(await this.readJson<SourceRecord>(name));
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
@@ -104,10 +111,21 @@ export class Repository {
 
   // ---- snapshots ----
 
-  async listSnapshots(sourceId?: string): Promise<SnapshotRecord[]> {
+  /**
+   * Committed snapshots. A damaged record raises E_CORRUPT (so gc never mistakes its blocks for
+   * garbage) unless `skipDamaged` is set, for reads that must keep working around it (restore).
+   */
+  async listSnapshots(sourceId?: string, opts: { skipDamaged?: boolean } = {}): Promise<SnapshotRecord[]> {
     const names = await this.store.list(sourceId ? `${SNAPSHOTS_DIR}/${sourceId}` : SNAPSHOTS_DIR);
     const out: SnapshotRecord[] = [];
-    for (const name of names) if (name.endsWith('.json')) out.push(await this.readJson<SnapshotRecord>(name));
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const rec = await this.readJson<SnapshotRecord>(name).catch((err: unknown) => {
+        if (opts.skipDamaged) return null;
+        throw err;
+      });
+      if (rec) out.push(rec);
+    }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
@@ -154,8 +172,9 @@ export class Repository {
   private async masterKey(): Promise<Buffer> {
     if (this.master) return this.master;
     if (!this.opts.passphrase) throw new StrataError('E_NEEDS_KEY', 'this chain is encrypted: give the passphrase (STRATA_PASSPHRASE, a key file, or the prompt)');
-    const passphrase = await this.opts.passphrase();
-    if (await this.keyring.hasKeys()) this.master = await this.keyring.unlock(passphrase);
+    const creating = !(await this.keyring.hasKeys());
+    const passphrase = await this.opts.passphrase({ creating });
+    if (!creating) this.master = await this.keyring.unlock(passphrase);
     else this.master = await this.keyring.init(passphrase, this.now());
     return this.master;
   }
@@ -171,11 +190,11 @@ export class Repository {
   }
 
   async domainFor(source: SourceRecord): Promise<KeyDomain> {
+    assertRecordUnconverted(source);
     if (!source.encrypted) return plainDomain;
     let d = this.domains.get(source.id);
     if (!d) {
-      if (!source.wrappedSecret) throw new StrataError('E_CORRUPT', `source ${source.id} is encrypted but has no chain key`);
-      const secret = unwrapSecret(await this.masterKey(), source.wrappedSecret, `strata chain ${source.id}`);
+      const secret = unwrapSecret(await this.masterKey(), source.wrappedSecret!, `strata chain ${source.id}`);
       if (!secret) throw new StrataError('E_CORRUPT', `the chain key of ${source.name} cannot be opened with this repository's master key`);
       d = new ChainDomain(source.id, secret);
       this.domains.set(source.id, d);
@@ -190,19 +209,27 @@ export class Repository {
   }
 
   openTree(domain: KeyDomain, rec: SnapshotRecord): TreeRef {
+    if (rec.encrypted !== domain.encrypted) {
+      throw new StrataError('E_ENCRYPTION', `snapshot ${rec.name} (${rec.id}) is ${rec.encrypted ? 'encrypted' : 'not encrypted'} but its chain is ${domain.encrypted ? 'encrypted' : 'not'}; a chain's encryption never changes`, { details: { snapshot: rec.id } });
+    }
     if (rec.tree) {
       if (domain.encrypted) throw new StrataError('E_CORRUPT', `snapshot ${rec.id} of an encrypted chain has a plaintext manifest reference`);
       return rec.tree;
     }
     if (!rec.sealedTree) throw new StrataError('E_CORRUPT', `snapshot ${rec.id} has no manifest reference`);
-    const plain = domain.open(Buffer.from(rec.sealedTree, 'base64'), Buffer.from(rec.id));
-    return JSON.parse(plain.toString('utf8')) as TreeRef;
+    try {
+      return JSON.parse(domain.open(Buffer.from(rec.sealedTree, 'base64'), Buffer.from(rec.id)).toString('utf8')) as TreeRef;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new StrataError('E_CORRUPT', `snapshot ${rec.name} (${rec.id}): its sealed manifest reference cannot be opened: ${why}`, { cause: err, details: { snapshot: rec.id, file: snapshotFile(rec.sourceId, rec.id) } });
+    }
   }
 
   // ---- index and blobs ----
 
+  /** The index files of a domain; temp files of an interrupted write are not index files. */
   async indexFiles(domain: string): Promise<string[]> {
-    return this.store.list(indexDir(domain));
+    return (await this.store.list(indexDir(domain))).filter((n) => !/\/\.tmp-[^/]*$/.test(n));
   }
 
   /**

@@ -2,9 +2,9 @@ import type { KeyDomain } from '../crypto/domain';
 import { StrataError, isStrataError } from '../core/errors';
 import { packPath } from '../pack/layout';
 import type { IndexEntry, MasterIndex } from '../pack/master-index';
-import { decodeRecord } from '../pack/record';
 import type { Repository } from '../repo/repository';
 import type { Leaf } from '../repo/tree';
+import { inlineDecoder, type RecordDecoder } from './record-decoder';
 
 const MAX_RANGE = 8 * 1024 * 1024;
 
@@ -16,9 +16,12 @@ export interface FetchedBlock {
 
 /**
  * Reads the data blocks of a leaf, coalescing neighbouring records of one pack into a single
- * read, and verifies every block (authentication and content id) before handing it out.
+ * read, and verifies every block (authentication and content id) before handing it out. The
+ * ranges are decoded concurrently by `decoder` (inline unless a pooled one is given).
  */
-export async function fetchLeafBlocks(repo: Repository, domain: KeyDomain, index: MasterIndex, leaf: Leaf, wanted?: (pos: number) => boolean): Promise<FetchedBlock[]> {
+export async function fetchLeafBlocks(
+  repo: Repository, domain: KeyDomain, index: MasterIndex, leaf: Leaf, wanted?: (pos: number) => boolean, decoder: RecordDecoder = inlineDecoder(domain),
+): Promise<FetchedBlock[]> {
   const items: { pos: number; id: Buffer; e: IndexEntry }[] = [];
   for (let pos = 0; pos < leaf.count; pos++) {
     if (leaf.isZero(pos) || (wanted && !wanted(pos))) continue;
@@ -30,7 +33,7 @@ export async function fetchLeafBlocks(repo: Repository, domain: KeyDomain, index
     items.push({ pos, id: Buffer.from(id), e });
   }
   const order = [...items].sort((a, b) => (a.e.pack === b.e.pack ? a.e.offset - b.e.offset : a.e.pack < b.e.pack ? -1 : 1));
-  const out: FetchedBlock[] = [];
+  const batches: Promise<FetchedBlock[]>[] = [];
   for (let i = 0; i < order.length; ) {
     let j = i + 1;
     let end = order[i]!.e.offset + order[i]!.e.length;
@@ -38,23 +41,29 @@ export async function fetchLeafBlocks(repo: Repository, domain: KeyDomain, index
       end = Math.max(end, order[j]!.e.offset + order[j]!.e.length);
       j++;
     }
-    const start = order[i]!.e.offset;
-    const file = packPath(domain.name, order[i]!.e.pack);
-    const range = await repo.store.readRange(file, start, end - start).catch((err: unknown) => {
-      if (isStrataError(err, 'E_NOT_FOUND')) throw new StrataError('E_CORRUPT', `pack ${file} is missing`, { cause: err, details: { file } });
-      throw err;
-    });
-    for (let k = i; k < j; k++) {
-      const { pos, id, e } = order[k]!;
-      const record = range.subarray(e.offset - start, e.offset - start + e.length);
-      try {
-        out.push({ pos, data: decodeRecord(record, domain, id, `${file}@${e.offset}`).raw });
-      } catch (err) {
-        if (isStrataError(err)) throw new StrataError(err.code, err.message, { cause: err, details: { file, blob: id.toString('hex') } });
-        throw err;
-      }
-    }
+    const batch = decodeRange(repo, domain, order.slice(i, j), end, decoder);
+    batch.catch(() => undefined);
+    batches.push(batch);
     i = j;
   }
+  const out = (await Promise.all(batches)).flat();
   return out.sort((a, b) => a.pos - b.pos);
+}
+
+/** Reads one coalesced range of a pack and decodes its records. */
+async function decodeRange(repo: Repository, domain: KeyDomain, items: { pos: number; id: Buffer; e: IndexEntry }[], end: number, decoder: RecordDecoder): Promise<FetchedBlock[]> {
+  const start = items[0]!.e.offset;
+  const file = packPath(domain.name, items[0]!.e.pack);
+  const range = await repo.store.readRange(file, start, end - start).catch((err: unknown) => {
+    if (isStrataError(err, 'E_NOT_FOUND')) throw new StrataError('E_CORRUPT', `pack ${file} is missing`, { cause: err, details: { file } });
+    throw err;
+  });
+  const records = items.map(({ e }) => range.subarray(e.offset - start, e.offset - start + e.length));
+  try {
+    const raws = await decoder.decode(records, items.map((it) => it.id), items.map(({ e }) => `${file}@${e.offset}`));
+    return items.map((it, k) => ({ pos: it.pos, data: raws[k]! }));
+  } catch (err) {
+    if (isStrataError(err)) throw new StrataError(err.code, err.message, { cause: err, details: { file, blob: err.details?.blob ?? items[0]!.id.toString('hex') } });
+    throw err;
+  }
 }

@@ -6,17 +6,24 @@ import { StrataError } from '../core/errors';
 import type { Progress, RestoreResult } from '../core/types';
 import type { Repository } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
-import { LEAF_BLOCKS } from '../repo/tree';
+import { LEAF_BLOCKS, type Leaf } from '../repo/tree';
 import { walkLeaves } from '../repo/tree-io';
 import { ProgressMeter } from '../snapshot/progress';
-import { fetchLeafBlocks } from './block-fetcher';
+import { fetchLeafBlocks, type FetchedBlock } from './block-fetcher';
+import { inlineDecoder, pooledDecoder } from './record-decoder';
 import { checkTarget } from './target';
 
 export interface RestoreOptions {
   force?: boolean;
+  /** Decode on worker threads; by default only for sources of at least 64 MiB (start-up costs). */
+  parallel?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
 }
+
+const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
+/** How many leaves are fetched and decoded ahead of the one being written. */
+const LEAVES_AHEAD = 4;
 
 /**
  * Restores a snapshot to an image file (sparse: zero blocks stay holes) or a block device.
@@ -35,26 +42,13 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     const ref = repo.openTree(domain, snap);
     fh = await fsp.open(writePath, target.kind === 'device' ? 'r+' : 'wx', 0o600);
     if (target.kind !== 'device') await fh.truncate(snap.sourceBytes);
-    const bs = snap.blockSize;
-    const zero = target.kind === 'device' ? Buffer.alloc(bs * 64) : null;
     const meter = new ProgressMeter(repo.clock, snap.sourceBytes, 'restoring', (p) => opts.onProgress?.(p));
-    let leafNo = 0;
-    let blocksWritten = 0;
-    let zeroBlocks = 0;
-    let bytesWritten = 0;
-    for await (const { leaf } of walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id))) {
-      if (opts.signal?.aborted) throw new StrataError('E_CANCELLED', 'the restore was cancelled');
-      const base = leafNo * LEAF_BLOCKS * bs;
-      const blocks = await fetchLeafBlocks(repo, domain, index, leaf);
-      await writeRuns(fh, blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
-      blocksWritten += blocks.length;
-      bytesWritten += blocks.reduce((n, b) => n + b.data.length, 0);
-      const zeros = leaf.count - blocks.length;
-      zeroBlocks += zeros;
-      if (zero) await writeZeros(fh, leaf, base, bs, snap.sourceBytes, zero);
-      leafNo++;
-      meter.update(Math.min(snap.sourceBytes, (leafNo * LEAF_BLOCKS) * bs));
-    }
+    const parallel = opts.parallel ?? snap.sourceBytes >= PARALLEL_MIN_BYTES;
+    const decoder = parallel ? pooledDecoder(domain) : inlineDecoder(domain);
+    const leaves = walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id));
+    const fetch = (leaf: Leaf) => fetchLeafBlocks(repo, domain, index, leaf, undefined, decoder);
+    const { leafNo, blocksWritten, zeroBlocks, bytesWritten } = await writeLeaves(fh, leaves, fetch, { snap, device: target.kind === 'device', meter, signal: opts.signal })
+      .finally(() => decoder.close());
     if (leafNo * LEAF_BLOCKS < snap.blockCount) throw new StrataError('E_CORRUPT', `the manifest of ${snap.id} ends early`);
     await fh.sync();
     await fh.close();
@@ -73,6 +67,52 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     await fh?.close().catch(() => undefined);
     await lock.release();
   }
+}
+
+interface LeafWriteContext {
+  snap: SnapshotRecord;
+  device: boolean;
+  meter: ProgressMeter;
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes the leaves in order while the next `LEAVES_AHEAD` are fetched and decoded, so reading
+ * packs, verifying blocks (on worker threads when the decoder is pooled) and writing overlap.
+ */
+async function writeLeaves(fh: FileHandle, leaves: AsyncGenerator<{ leaf: Leaf }>, fetch: (leaf: Leaf) => Promise<FetchedBlock[]>, ctx: LeafWriteContext) {
+  const { snap } = ctx;
+  const bs = snap.blockSize;
+  const zero = ctx.device ? Buffer.alloc(bs * 64) : null;
+  const ahead: { leaf: Leaf; blocks: Promise<FetchedBlock[]> }[] = [];
+  let leafNo = 0;
+  let blocksWritten = 0;
+  let bytesWritten = 0;
+  let zeroBlocks = 0;
+  const writeOne = async ({ leaf, blocks: pending }: (typeof ahead)[number]) => {
+    const base = leafNo * LEAF_BLOCKS * bs;
+    const blocks = await pending;
+    await writeRuns(fh, blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
+    blocksWritten += blocks.length;
+    bytesWritten += blocks.reduce((n, b) => n + b.data.length, 0);
+    zeroBlocks += leaf.count - blocks.length;
+    if (zero) await writeZeros(fh, leaf, base, bs, snap.sourceBytes, zero);
+    leafNo++;
+    ctx.meter.update(Math.min(snap.sourceBytes, (leafNo * LEAF_BLOCKS) * bs));
+  };
+  try {
+    for await (const { leaf } of leaves) {
+      if (ctx.signal?.aborted) throw new StrataError('E_CANCELLED', 'the restore was cancelled');
+      const blocks = fetch(leaf);
+      blocks.catch(() => undefined);
+      ahead.push({ leaf, blocks });
+      if (ahead.length > LEAVES_AHEAD) await writeOne(ahead.shift()!);
+    }
+    while (ahead.length > 0) await writeOne(ahead.shift()!);
+  } finally {
+    await Promise.allSettled(ahead.map((a) => a.blocks));
+  }
+  return { leafNo, blocksWritten, bytesWritten, zeroBlocks };
 }
 
 /** Writes blocks, merging neighbours into one vectored write. */

@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { xxh64 } from '@node-rs/xxhash';
 import { StrataError, isStrataError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { Progress, SnapshotType } from '../core/types';
@@ -7,15 +6,18 @@ import type { KeyDomain } from '../crypto/domain';
 import { packPath } from '../pack/layout';
 import type { Repository } from '../repo/repository';
 import type { InflightRecord, SnapshotRecord, SourceRecord } from '../repo/records';
-import { LEAF_BLOCKS, LeafBuilder, type Leaf } from '../repo/tree';
-import { TreeBuilder, walkLeaves } from '../repo/tree-io';
+import { assertChainUnconverted } from '../repo/chain-guard';
 import { BlockReader } from '../source/block-reader';
 import { inspectSource } from '../source/inspect';
 import { BlobSink } from './blob-sink';
-import { InlineProcessor, type BlockJob, type BlockProcessor } from './block-processor';
+import { InlineProcessor, type BlockProcessor } from './block-processor';
+import { copyBlocks } from './copy-blocks';
 import { ProgressMeter } from './progress';
 import { acquireSourceLock } from './source-lock';
 import { Throttle } from './throttle';
+import { AdaptiveThrottle, DEFAULT_ADAPTIVE } from './adaptive-throttle';
+import { deviceSampler } from './device-load';
+import { idleIoClass, normalIoClass } from './priority';
 
 export interface CreateOptions {
   name?: string;
@@ -24,12 +26,18 @@ export interface CreateOptions {
   retainUntil?: string | null;
   /** Byte-rate limit for reading the source (bytes/s); 0 or absent = none. */
   ioLimit?: number;
+  /**
+   * Yield to the user: back off while other processes use the source's device (never above
+   * `ioLimit`), and run at the lowest CPU and I/O priority. Default: on for automatic
+   * (scheduled) snapshots, off for manual ones.
+   */
+  adaptiveIo?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: Progress, snapshotId: string) => void;
   /** Called once the snapshot id is known (before any data is read). */
   onStart?: (snapshotId: string) => void;
   /** Supplies the processor (the pooled one in production); defaults to inline. */
-  processor?: (domain: KeyDomain) => BlockProcessor;
+  processor?: (domain: KeyDomain, opts: { background: boolean }) => BlockProcessor;
   packBytes?: number;
 }
 
@@ -43,6 +51,7 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
   const id = newId('snap');
   const createdAt = repo.now().toISOString();
   const name = opts.name?.trim() || `${source.name} ${createdAt.slice(0, 19).replace('T', ' ')}`;
+  await assertChainUnconverted(repo.store, source, await repo.listSnapshots(source.id));
   const domain = await repo.domainFor(source);
   const info = await inspectSource(source.path);
   const releaseSource = await acquireSourceLock(repo.store, source.id, source.name, id);
@@ -59,6 +68,7 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
   };
   opts.onStart?.(id);
   let sink: BlobSink | null = null;
+  let committing = false;
   try {
     await repo.writeInflight(inflight);
     repo.invalidateIndex(domain.name);
@@ -67,14 +77,23 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
     const parent = (await repo.listSnapshots(source.id)).filter((s) => s.blockSize === source.blockSize).at(-1) ?? null;
     const reader = new BlockReader(info);
     await reader.open();
+    const background = opts.adaptiveIo ?? inflight.type === 'auto';
+    if (background) await idleIoClass();
     let tree;
     try {
-      tree = await copyBlocks(repo, domain, source, reader, sink, parent, inflight, opts);
+      const processor = opts.processor?.(domain, { background }) ?? new InlineProcessor(domain);
+      const gate = background
+        ? new AdaptiveThrottle(repo.clock, await deviceSampler(info.realPath), { ...DEFAULT_ADAPTIVE, ceiling: opts.ioLimit ?? 0 })
+        : new Throttle(repo.clock, opts.ioLimit ?? 0);
+      tree = await copyBlocks({ repo, domain, source, reader, sink, parent, processor, gate, meter: progressMeter(repo, reader.size, inflight, opts), signal: opts.signal });
       await reader.assertUnchangedSize();
     } finally {
       await reader.close();
+      if (background) await normalIoClass();
     }
     const entries = await sink.writer.finish();
+    // From here a failed write may still have landed: the packs are left to gc, never removed.
+    committing = true;
     if (entries.length > 0) await repo.writeIndexFile(domain, entries);
     const record: SnapshotRecord = {
       format: 1, id, sourceId: source.id, name, type: inflight.type, createdAt, completedAt: repo.now().toISOString(),
@@ -90,7 +109,8 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
     const err = opts.signal?.aborted && !isStrataError(caught, 'E_CANCELLED')
       ? new StrataError('E_CANCELLED', 'the snapshot was cancelled; nothing was kept', { cause: caught })
       : caught;
-    await abandon(repo, domain, sink, inflight, err);
+    if (committing) await repo.removeSnapshot({ sourceId: source.id, id }).catch(() => undefined);
+    await abandon(repo, domain, committing ? null : sink, inflight, err);
     throw err;
   } finally {
     await lock.release();
@@ -111,85 +131,14 @@ async function abandon(repo: Repository, domain: KeyDomain, sink: BlobSink | nul
   }
 }
 
-async function copyBlocks(
-  repo: Repository, domain: KeyDomain, source: SourceRecord, reader: BlockReader, sink: BlobSink,
-  parent: SnapshotRecord | null, inflight: InflightRecord, opts: CreateOptions,
-) {
-  const bs = source.blockSize;
-  const zero = Buffer.alloc(bs);
-  const index = await repo.loadIndex(domain);
-  const getNode = (nodeId: Buffer) => repo.readBlob(domain, index, nodeId);
-  const parentLeaves = parent ? (() => {
-    const ref = repo.openTree(domain, parent);
-    return walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, getNode);
-  })() : null;
-  const processor = opts.processor?.(domain) ?? new InlineProcessor(domain);
-  const tree = new TreeBuilder((bytes) => sink.putTree(bytes));
-  const throttle = new Throttle(repo.clock, opts.ioLimit ?? 0);
+/** Reports progress and, at most once a second, records it in the in-flight record. */
+function progressMeter(repo: Repository, size: number, inflight: InflightRecord, opts: CreateOptions): ProgressMeter {
   let lastInflightWrite = repo.clock.now();
-  const meter = new ProgressMeter(repo.clock, reader.size, 'reading', (p) => {
+  return new ProgressMeter(repo.clock, size, 'reading', (p) => {
     opts.onProgress?.(p, inflight.id);
     if (repo.clock.now() - lastInflightWrite > 1000) {
       lastInflightWrite = repo.clock.now();
       void repo.writeInflight({ ...inflight, progress: Math.floor(p.percent) }).catch(() => undefined);
     }
   });
-  let leaf = new LeafBuilder();
-  let parentLeaf: Leaf | null = null;
-  let block = 0;
-  let done = 0;
-  try {
-    for (;;) {
-      if (opts.signal?.aborted) throw new StrataError('E_CANCELLED', 'the snapshot was cancelled; nothing was kept');
-      const chunk = await reader.next();
-      if (!chunk) break;
-      // Decide each block of the chunk: zero, unchanged (same fingerprint as the parent), or changed.
-      const plan: ({ zero: true } | { fp: bigint; id: Buffer | null; job: number })[] = [];
-      const jobs: BlockJob[] = [];
-      for (let off = 0; off < chunk.length; off += bs) {
-        const pos = (block + plan.length) % LEAF_BLOCKS;
-        if (pos === 0 && parentLeaves) parentLeaf = (await parentLeaves.next()).value?.leaf ?? null;
-        const data = chunk.subarray(off, Math.min(off + bs, chunk.length));
-        if (data.equals(data.length === bs ? zero : zero.subarray(0, data.length))) {
-          plan.push({ zero: true });
-          continue;
-        }
-        const fp = xxh64(data);
-        if (parentLeaf && pos < parentLeaf.count && !parentLeaf.isZero(pos) && parentLeaf.fingerprint(pos) === fp) {
-          plan.push({ fp, id: Buffer.from(parentLeaf.id(pos)), job: -1 });
-        } else {
-          plan.push({ fp, id: null, job: jobs.length });
-          jobs.push({ data });
-        }
-      }
-      const processed = jobs.length > 0 ? await processor.process(jobs, sink.isKnown) : [];
-      for (const step of plan) {
-        if ('zero' in step) leaf.addZero();
-        else {
-          let blobId = step.id;
-          if (!blobId) {
-            const p = processed[step.job]!;
-            if (p.record) await sink.addRecord(p.id, p.record);
-            blobId = p.id;
-          }
-          leaf.add(step.fp, blobId);
-        }
-        block++;
-        if (leaf.count === LEAF_BLOCKS) {
-          await tree.addLeaf(await sink.putTree(leaf.encode()));
-          leaf = new LeafBuilder();
-        }
-      }
-      done += chunk.length;
-      meter.update(done);
-      await throttle.consumed(chunk.length, opts.signal);
-    }
-    if (leaf.count > 0 || block === 0) await tree.addLeaf(await sink.putTree(leaf.encode()));
-    meter.update(done, true);
-    const { root, height } = await tree.finish();
-    return { root: root.toString('hex'), height };
-  } finally {
-    await processor.close();
-    await parentLeaves?.return(undefined);
-  }
 }

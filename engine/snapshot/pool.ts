@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { KeyDomain } from '../crypto/domain';
 import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBlock } from './block-processor';
+import { lowerThreadPriority } from './priority';
+import { packSpans, type EncodeReply, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
 
 const MIN_PARALLEL_JOBS = 16;
 
@@ -12,62 +14,112 @@ function workerUrl(): URL {
 }
 
 /**
- * Spreads the CPU work of a snapshot (content ids, compression, encryption) over worker
- * threads, one per core, so hashing, compressing and sealing overlap with reading. Small
- * batches stay on the calling thread, where a round trip would cost more than it saves.
+ * Starts a worker on `url`. Run from source (tests, under tsx), the worker is TypeScript too,
+ * which Node's worker entry refuses by extension and whose loader hooks a worker does not
+ * inherit: the worker registers tsx itself, then imports the module.
  */
-export class WorkerPool implements BlockProcessor {
-  private readonly workers: Worker[];
-  private readonly inline: InlineProcessor;
-  private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (v: { ids: Uint8Array[]; records: Uint8Array[] }) => void; reject: (e: unknown) => void }>();
+function startWorker(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(fileURLToPath(url), { workerData });
+  const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
 
-  constructor(domain: KeyDomain, size = Math.max(1, Math.min(4, availableParallelism())), compress = true) {
-    this.inline = new InlineProcessor(domain, compress);
-    const file = workerUrl();
+export interface PoolOptions {
+  size?: number;
+  compress?: boolean;
+  /** Run the workers at the lowest CPU priority (background jobs). */
+  background?: boolean;
+}
+
+/**
+ * Worker threads, one per core, that encode (snapshot) or decode (restore) batches of blocks
+ * of one key domain. Each batch goes whole to the least busy worker, its memory moved rather
+ * than copied, so callers can keep several batches in flight.
+ */
+export class WorkerPool {
+  private readonly workers: { w: Worker; busy: number }[];
+  private seq = 0;
+  private failure: unknown = null;
+  private readonly waiting = new Map<number, { resolve: (v: WorkerReply) => void; reject: (e: unknown) => void }>();
+
+  constructor(domain: KeyDomain, opts: PoolOptions = {}) {
+    const size = opts.size ?? Math.max(1, Math.min(4, availableParallelism()));
+    const url = workerUrl();
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(fileURLToPath(file), { workerData: { spec: domain.spec(), compress } });
-      w.on('message', (m: { seq: number; ids: Uint8Array[]; records: Uint8Array[] }) => {
+      const w = startWorker(url, { spec: domain.spec(), compress: opts.compress ?? true, background: opts.background ?? false });
+      w.on('message', (m: WorkerReply) => {
         const p = this.waiting.get(m.seq);
         this.waiting.delete(m.seq);
         p?.resolve(m);
       });
-      w.on('error', (err) => {
-        for (const p of this.waiting.values()) p.reject(err);
-        this.waiting.clear();
+      w.on('error', (err) => this.fail(err));
+      w.on('exit', (code) => {
+        if (code !== 0 && this.failure === null) this.fail(new Error(`a block worker exited with code ${code}`));
       });
-      return w;
+      return { w, busy: 0 };
     });
   }
 
+  private fail(err: unknown): void {
+    this.failure = err;
+    for (const p of this.waiting.values()) p.reject(err);
+    this.waiting.clear();
+  }
+
+  /** Sends one batch of views into a buffer; the buffer may be moved (see `packSpans`). */
+  async run<R extends WorkerReply>(kind: WorkerRequest['kind'], blocks: Uint8Array[], ids?: Uint8Array, where?: string[]): Promise<R> {
+    if (this.failure !== null) throw this.failure;
+    const { request, transfer } = packSpans(this.seq++, kind, blocks, ids, where);
+    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      this.waiting.set(request.seq, { resolve, reject });
+      slot.w.postMessage(request, transfer);
+    }).finally(() => slot.busy--) as Promise<R>;
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('the block worker pool is closed');
+    await Promise.all(this.workers.map(({ w }) => w.terminate()));
+  }
+}
+
+/**
+ * The snapshot's block processor on worker threads: content ids, compression and sealing run
+ * in parallel while the caller reads ahead. Small batches stay on the calling thread, where a
+ * round trip would cost more than it saves.
+ */
+export class PooledProcessor implements BlockProcessor {
+  private readonly pool: WorkerPool;
+  private readonly inline: InlineProcessor;
+
+  constructor(domain: KeyDomain, opts: PoolOptions = {}) {
+    this.pool = new WorkerPool(domain, opts);
+    this.inline = new InlineProcessor(domain, opts.compress ?? true);
+    if (opts.background) lowerThreadPriority();
+  }
+
+  /** Takes ownership of the jobs' memory: callers must not read job data after this call. */
   async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
     if (jobs.length < MIN_PARALLEL_JOBS) return this.inline.process(jobs, isKnown);
-    const per = Math.ceil(jobs.length / this.workers.length);
-    const parts = this.workers.map((w, i) => {
-      const slice = jobs.slice(i * per, (i + 1) * per);
-      if (slice.length === 0) return Promise.resolve({ ids: [], records: [] });
-      const seq = this.seq++;
-      return new Promise<{ ids: Uint8Array[]; records: Uint8Array[] }>((resolve, reject) => {
-        this.waiting.set(seq, { resolve, reject });
-        w.postMessage({ seq, blocks: slice.map((j) => j.data) });
-      });
-    });
+    const reply = await this.pool.run<EncodeReply>('encode', jobs.map((j) => j.data));
+    const ids = Buffer.from(reply.ids.buffer, reply.ids.byteOffset, reply.ids.byteLength);
+    const idBytes = ids.length / jobs.length;
     const out: ProcessedBlock[] = [];
-    for (const r of await Promise.all(parts)) {
-      r.ids.forEach((id, i) => {
-        const idBuf = Buffer.from(id.buffer, id.byteOffset, id.byteLength);
-        const rec = r.records[i]!;
-        out.push({ id: idBuf, record: isKnown(idBuf) ? null : Buffer.from(rec.buffer, rec.byteOffset, rec.byteLength) });
-      });
+    for (let i = 0; i < jobs.length; i++) {
+      const id = ids.subarray(i * idBytes, (i + 1) * idBytes);
+      const r = reply.records[i]!;
+      out.push({ id, record: isKnown(id) ? null : Buffer.from(r.buffer, r.byteOffset, r.byteLength) });
     }
     return out;
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
 
-export function createPool(domain: KeyDomain): BlockProcessor {
-  return new WorkerPool(domain);
+/** The processor for snapshots; `background` (scheduled jobs) runs it at the lowest CPU priority. */
+export function createPool(domain: KeyDomain, opts: { background?: boolean } = {}): BlockProcessor {
+  return new PooledProcessor(domain, { background: opts.background ?? false });
 }

@@ -1,10 +1,15 @@
 import type { Clock } from '../core/clock';
 
+/** Paces reading: called after each chunk, resolves when the next one may be read. */
+export interface RateGate {
+  consumed(bytes: number, signal?: AbortSignal): Promise<void>;
+}
+
 /**
  * A byte-rate limit for reading a source: after each chunk it sleeps long enough that the
  * average rate stays at or under `bytesPerSecond`. A limit of 0 means no limit.
  */
-export class Throttle {
+export class Throttle implements RateGate {
   private start = -1;
   private bytes = 0;
 

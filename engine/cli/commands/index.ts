@@ -10,7 +10,7 @@ import { jobsCommand } from './jobs';
 import { daemonCommand } from './daemon';
 import { keyCommand } from './key';
 import { serveCommand } from './serve';
-import { repairCommand } from './repair';
+import { gcCommand, repairCommand } from './repair';
 
 /** Every top-level command. Add a command here and in HELP. */
 export const COMMANDS: Record<string, Command> = {
@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   key: keyCommand,
   serve: serveCommand,
   repair: repairCommand,
+  gc: gcCommand,
 };
 
 export const HELP = `strata — incremental block-level snapshots of disks and disk images
@@ -42,6 +43,15 @@ usage: strata [--home DIR] [--json] [--key-file FILE] COMMAND
   rollback SOURCE SNAPSHOT [--force]                             rewrite only the differing blocks
   check [--read-data]                                            verify the repository
   info                                                           repository size and dedup ratio
+  key add [--label L] | key list | key remove KEY | key change   passphrases (key slots); new one from
+                                                                 STRATA_NEW_PASSPHRASE or asked twice
+  gc                                                             remove unreferenced data and leftovers of interrupted work
+  repair index                                                   rebuild the index from the packs; says what cannot be recovered
+  policy create NAME --hours 2,14 [--weekdays 1-7] --retention-days 30 [--keep-daily N …] [--ac-only]
+         [--idle-minutes N] [--deadline-minutes N] [--io-budget 50M] [--apply SOURCE]   an automatic snapshot policy
+  policy list | show POLICY | apply POLICY SOURCE… | unapply POLICY SOURCE… | delete POLICY
+  jobs [--limit N] [--source S] [--policy P]                     the job history: runs, skips, expiries
+  daemon [--tick 60s] [--power auto|ac|battery] [--stop-grace 60s]  run the policies headless (see docs/policies.md)
 
 SOURCE and SNAPSHOT take an id, a unique id prefix, or a name.
 The home defaults to $STRATA_HOME, then the user-data folder; the repository is HOME/repository.

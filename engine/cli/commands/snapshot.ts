@@ -5,7 +5,7 @@ import { noExtra, parse, positional } from '../args';
 import type { Command } from '../context';
 import { bytes, table, when } from '../format';
 
-const USAGE = 'strata snapshot create SOURCE [--name N] [--io-limit 50M] | snapshot list [SOURCE] | snapshot delete SNAPSHOT [--dry-run]';
+const USAGE = 'strata snapshot create SOURCE [--name N] [--io-limit 50M] [--adaptive-io] | snapshot list [SOURCE] | snapshot delete SNAPSHOT [--dry-run]';
 
 export function snapshotTable(list: Snapshot[]): string {
   return table(
@@ -18,13 +18,14 @@ export const snapshotCommand: Command = async (ctx) => {
   const [verb, ...rest] = ctx.args;
   switch (verb) {
     case 'create': {
-      const { values, positionals } = parse(rest, { name: { type: 'string' }, 'io-limit': { type: 'string' } }, USAGE);
+      const { values, positionals } = parse(rest, { name: { type: 'string' }, 'io-limit': { type: 'string' }, 'adaptive-io': { type: 'boolean' } }, USAGE);
       noExtra(positionals, 1, USAGE);
       const source = positional(positionals, 0, 'SOURCE', USAGE);
       const svc = await ctx.service();
       const snap = await svc.createSnapshot(source, {
         name: values.name,
         ioLimit: values['io-limit'] ? parseSize(values['io-limit'], 'I/O limit') : 0,
+        adaptiveIo: values['adaptive-io'],
         signal: ctx.signal,
         onProgress: (p) => ctx.progress(`${p.percent.toFixed(1)}%  ${bytes(p.bytesDone)} of ${bytes(p.bytesTotal)}  ${bytes(p.rate)}/s  ETA ${p.etaSeconds === null ? '?' : `${Math.ceil(p.etaSeconds)} s`}`),
       });

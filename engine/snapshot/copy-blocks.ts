@@ -1,0 +1,148 @@
+import { xxh64 } from '@node-rs/xxhash';
+import { StrataError } from '../core/errors';
+import type { KeyDomain } from '../crypto/domain';
+import type { Repository } from '../repo/repository';
+import type { SnapshotRecord, SourceRecord } from '../repo/records';
+import { LEAF_BLOCKS, LeafBuilder, type Leaf } from '../repo/tree';
+import { TreeBuilder, walkLeaves } from '../repo/tree-io';
+import type { BlockReader } from '../source/block-reader';
+import type { BlobSink } from './blob-sink';
+import type { BlockJob, BlockProcessor, ProcessedBlock } from './block-processor';
+import type { ProgressMeter } from './progress';
+import type { RateGate } from './throttle';
+
+/** How many chunks may be read and planned ahead of the oldest one still being processed. */
+const PIPELINE_DEPTH = 4;
+
+type Step = { zero: true } | { fp: bigint; id: Buffer | null; job: number };
+
+const ZERO: Step = { zero: true };
+
+interface Pending {
+  steps: Step[];
+  processed: Promise<ProcessedBlock[]>;
+}
+
+export interface CopyContext {
+  repo: Repository;
+  domain: KeyDomain;
+  source: SourceRecord;
+  reader: BlockReader;
+  sink: BlobSink;
+  parent: SnapshotRecord | null;
+  processor: BlockProcessor;
+  gate: RateGate;
+  meter: ProgressMeter;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads the source and builds the snapshot's manifest tree. Each chunk is planned on this
+ * thread (zero check, then a fingerprint compared with the parent's), its changed blocks are
+ * handed to the processor, and the next chunks are read and planned while earlier ones are
+ * still being processed; results are applied strictly in order, so the tree is the same as
+ * with inline processing.
+ */
+export async function copyBlocks(ctx: CopyContext): Promise<{ root: string; height: number }> {
+  const { repo, domain, processor } = ctx;
+  let parentLeaves: AsyncGenerator<{ leaf: Leaf }> | null = null;
+  try {
+    const index = await repo.loadIndex(domain);
+    if (ctx.parent) {
+      const ref = repo.openTree(domain, ctx.parent);
+      parentLeaves = walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, (nodeId) => repo.readBlob(domain, index, nodeId));
+    }
+    return await pipeline(ctx, parentLeaves);
+  } finally {
+    await processor.close();
+    await parentLeaves?.return(undefined);
+  }
+}
+
+async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: Leaf }> | null): Promise<{ root: string; height: number }> {
+  const { sink, processor } = ctx;
+  const plan = planner(ctx.source.blockSize, parentLeaves);
+  const tree = new TreeBuilder((bytes) => sink.putTree(bytes));
+  let leaf = new LeafBuilder();
+  const apply = async ({ steps, processed }: Pending): Promise<void> => {
+    const results = await processed;
+    for (const step of steps) {
+      if ('zero' in step) leaf.addZero();
+      else {
+        let blobId = step.id;
+        if (!blobId) {
+          const p = results[step.job]!;
+          if (p.record) await sink.addRecord(p.id, p.record);
+          blobId = p.id;
+        }
+        leaf.add(step.fp, blobId);
+      }
+      if (leaf.count === LEAF_BLOCKS) {
+        await tree.addLeaf(await sink.putTree(leaf.encode()));
+        leaf = new LeafBuilder();
+      }
+    }
+  };
+  const pending: Pending[] = [];
+  let done = 0;
+  let blocks = 0;
+  for (;;) {
+    if (ctx.signal?.aborted) throw new StrataError('E_CANCELLED', 'the snapshot was cancelled; nothing was kept');
+    const chunk = await ctx.reader.next();
+    if (!chunk) break;
+    const bytes = chunk.length;
+    const { steps, jobs } = await plan(chunk);
+    blocks += steps.length;
+    // The processor may take the chunk's memory from here on; only `steps` is kept.
+    const processed = jobs.length > 0 ? processor.process(jobs, sink.isKnown) : Promise.resolve([]);
+    processed.catch(() => undefined);
+    pending.push({ steps, processed });
+    if (pending.length >= PIPELINE_DEPTH) await apply(pending.shift()!);
+    done += bytes;
+    ctx.meter.update(done);
+    await ctx.gate.consumed(bytes, ctx.signal);
+  }
+  while (pending.length > 0) await apply(pending.shift()!);
+  if (leaf.count > 0 || blocks === 0) await tree.addLeaf(await sink.putTree(leaf.encode()));
+  ctx.meter.update(done, true);
+  const { root, height } = await tree.finish();
+  return { root: root.toString('hex'), height };
+}
+
+/**
+ * Decides each block of a chunk: zero (a zero check and nothing else), unchanged (same
+ * fingerprint as the parent's block at that position) or changed (a job for the processor).
+ */
+function planner(bs: number, parentLeaves: AsyncGenerator<{ leaf: Leaf }> | null) {
+  let zero = Buffer.alloc(bs);
+  let parentLeaf: Leaf | null = null;
+  let block = 0;
+  return async (chunk: Buffer): Promise<{ steps: Step[]; jobs: BlockJob[] }> => {
+    const steps: Step[] = [];
+    const jobs: BlockJob[] = [];
+    // Holes and zeroed regions: one comparison for the whole chunk instead of one per block.
+    if (zero.length < chunk.length) zero = Buffer.alloc(chunk.length);
+    const allZero = chunk.equals(zero.subarray(0, chunk.length));
+    for (let off = 0; off < chunk.length; off += bs, block++) {
+      const pos = block % LEAF_BLOCKS;
+      if (pos === 0 && parentLeaves) parentLeaf = (await parentLeaves.next()).value?.leaf ?? null;
+      if (allZero) {
+        steps.push(ZERO);
+        continue;
+      }
+      const data = chunk.subarray(off, Math.min(off + bs, chunk.length));
+      if (data.equals(zero.subarray(0, data.length))) {
+        steps.push(ZERO);
+        continue;
+      }
+      const fp = xxh64(data);
+      if (parentLeaf && pos < parentLeaf.count && !parentLeaf.isZero(pos) && parentLeaf.fingerprint(pos) === fp) {
+        steps.push({ fp, id: Buffer.from(parentLeaf.id(pos)), job: -1 });
+      } else {
+        steps.push({ fp, id: null, job: jobs.length });
+        jobs.push({ data });
+      }
+    }
+    return { steps, jobs };
+  };
+}

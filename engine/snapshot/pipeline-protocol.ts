@@ -1,0 +1,80 @@
+/**
+ * Messages between the block worker pool and its workers. A batch travels as one buffer plus
+ * the spans of its blocks, moved (transferred) rather than copied; replies likewise carry their
+ * output back to back in fresh buffers.
+ */
+export interface WorkerRequest {
+  kind: 'encode' | 'decode';
+  seq: number;
+  buf: Uint8Array;
+  offsets: number[];
+  lengths: number[];
+  /** decode: the expected content ids, back to back. */
+  ids?: Uint8Array;
+  /** decode: where each record comes from, for error messages. */
+  where?: string[];
+}
+
+export interface EncodeReply {
+  seq: number;
+  /** The content ids, back to back, all the same length. */
+  ids: Uint8Array;
+  /** The encoded records, in order. */
+  records: Uint8Array[];
+}
+
+export interface DecodeReply {
+  seq: number;
+  /** The verified raw blocks, in order. */
+  raws: Uint8Array[];
+  /** Set when a record failed verification: which one, and the StrataError's code and message. */
+  error?: { index: number; code: string; message: string };
+}
+
+export type WorkerReply = EncodeReply | DecodeReply;
+
+/**
+ * Builds a request for blocks that are views into one buffer. That buffer is moved to the
+ * worker when it is the blocks' own (larger than Node's shared pool of small buffers, which
+ * must never be detached); otherwise the blocks are first copied into a fresh buffer.
+ */
+export function packSpans(seq: number, kind: WorkerRequest['kind'], blocks: Uint8Array[], ids?: Uint8Array, where?: string[]): { request: WorkerRequest; transfer: ArrayBuffer[] } {
+  const shared = blocks[0]!.buffer;
+  const movable = shared instanceof ArrayBuffer && shared.byteLength > Buffer.poolSize && blocks.every((b) => b.buffer === shared);
+  const lengths = blocks.map((b) => b.byteLength);
+  const idCopy = ids ? joinMovable([ids]) : undefined;
+  const extra = idCopy ? [idCopy.buffer as ArrayBuffer] : [];
+  if (movable) {
+    return { request: { kind, seq, buf: new Uint8Array(shared), offsets: blocks.map((b) => b.byteOffset), lengths, ids: idCopy, where }, transfer: [shared, ...extra] };
+  }
+  const buf = joinMovable(blocks);
+  const offsets: number[] = [];
+  for (let i = 0, at = 0; i < blocks.length; at += lengths[i]!, i++) offsets.push(at);
+  return { request: { kind, seq, buf, offsets, lengths, ids: idCopy, where }, transfer: [buf.buffer as ArrayBuffer, ...extra] };
+}
+
+/** Joins parts into one fresh buffer that can be moved to another thread. */
+export function joinMovable(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Prepares buffers to be sent back: each one that owns its memory exactly is moved; the rest
+ * (views into shared or pooled memory) are copied into fresh buffers first.
+ */
+export function movable(parts: Uint8Array[]): { parts: Uint8Array[]; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  const out = parts.map((p) => {
+    const own = p.buffer instanceof ArrayBuffer && p.byteOffset === 0 && p.buffer.byteLength === p.byteLength && p.byteLength > Buffer.poolSize;
+    const b = own ? p : p.slice();
+    transfer.push(b.buffer as ArrayBuffer);
+    return b;
+  });
+  return { parts: out, transfer };
+}

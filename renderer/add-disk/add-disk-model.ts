@@ -1,0 +1,27 @@
+/** Choices and checks of the Add disk form, kept pure for tests. */
+
+export const BLOCK_SIZES = [4, 16, 64, 256, 1024].map((k) => ({ bytes: k * 1024, label: k >= 1024 ? `${k / 1024} MiB` : `${k} KiB` }));
+export const DEFAULT_BLOCK_SIZE = 64 * 1024;
+
+/** The shortest passphrase accepted when creating the key; scrypt slows guessing, not short ones. */
+export const MIN_PASSPHRASE = 8;
+
+export interface AddDiskForm {
+  path: string;
+  encrypted: boolean;
+  passphrase: string;
+  confirm: string;
+  /** 'none': this passphrase creates the repository key, so it is asked twice; 'locked': it unlocks it. */
+  key: 'none' | 'locked' | 'unlocked';
+}
+
+/** What stops the form from being sent, or null when it can go. */
+export function validateAddDisk(f: AddDiskForm): string | null {
+  if (!f.path.trim()) return 'Enter the path of a disk or an image file.';
+  if (!f.path.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(f.path.trim())) return `Expected an absolute path, got "${f.path.trim()}".`;
+  if (!f.encrypted) return null;
+  if (f.key === 'locked' && !f.passphrase) return 'Enter the repository passphrase to add an encrypted disk.';
+  if (f.key === 'none' && f.passphrase.length < MIN_PASSPHRASE) return `The passphrase needs at least ${MIN_PASSPHRASE} characters.`;
+  if (f.key === 'none' && f.passphrase !== f.confirm) return 'The two passphrases differ.';
+  return null;
+}

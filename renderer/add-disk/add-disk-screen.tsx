@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import { api } from '../api/client';
+import { useAppState } from '../ui/app-state';
+import { navigate } from '../ui/router';
+import { Field } from '../ui/field';
+import { useAction } from '../ui/use-load';
+import { ErrorBox, Section } from '../ui/widgets';
+import { BLOCK_SIZES, DEFAULT_BLOCK_SIZE, validateAddDisk } from './add-disk-model';
+
+const PASS_HINT = {
+  none: 'Creates the repository key. Without it, encrypted snapshots cannot be restored.',
+  locked: 'Unlocks the repository key.',
+  unlocked: 'The repository is unlocked; leave empty to use its key.',
+} as const;
+
+export function AddDiskScreen() {
+  const app = useAppState();
+  const [path, setPath] = useState('');
+  const [name, setName] = useState('');
+  const [blockSize, setBlockSize] = useState(DEFAULT_BLOCK_SIZE);
+  const [encrypted, setEncrypted] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmPass, setConfirmPass] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, run] = useAction();
+  const key: keyof typeof PASS_HINT = !app?.hasKeys ? 'none' : app.locked ? 'locked' : 'unlocked';
+  const needsNewKey = key === 'none';
+  const problem = validateAddDisk({ path, encrypted, passphrase, confirm: confirmPass, key });
+
+  const pick = async () => {
+    const picked = await run(() => api().pickSourcePath());
+    if (picked) setPath(picked);
+  };
+  const submit = async () => {
+    setBusy(true);
+    const req = { path: path.trim(), encrypted, blockSize, ...(name.trim() ? { name: name.trim() } : {}), ...(encrypted && passphrase ? { passphrase } : {}) };
+    const source = await run(() => api().addSource(req));
+    setBusy(false);
+    if (source) navigate(`#/disks/${source.id}`);
+  };
+
+  return (
+    <Section title="Add disk">
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!problem) void submit();
+        }}
+      >
+        <Field label="Disk or image file" hint={app?.host !== 'electron' ? 'Type the full path on the machine running Strata.' : undefined}>
+          {({ id, describedBy }) => (
+            <span className="row">
+              <input id={id} aria-describedby={describedBy} name="path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/dev/sdb or /path/to/disk.img" required />
+              {app?.host === 'electron' && (
+                <button type="button" onClick={pick}>
+                  Choose…
+                </button>
+              )}
+            </span>
+          )}
+        </Field>
+        <Field label="Name">
+          {({ id }) => <input id={id} name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="defaults to the file name" />}
+        </Field>
+        <Field label="Block size" hint="Smaller blocks store small changes more tightly; larger blocks snapshot faster. Fixed once added.">
+          {({ id, describedBy }) => (
+            <select id={id} aria-describedby={describedBy} name="blockSize" value={blockSize} onChange={(e) => setBlockSize(Number(e.target.value))}>
+              {BLOCK_SIZES.map((b) => (
+                <option key={b.bytes} value={b.bytes}>
+                  {b.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <fieldset>
+          <legend>Encryption</legend>
+          <label className="radio">
+            <input type="radio" name="encryption" checked={!encrypted} onChange={() => setEncrypted(false)} /> Plaintext
+          </label>
+          <label className="radio">
+            <input type="radio" name="encryption" checked={encrypted} onChange={() => setEncrypted(true)} /> Encrypted (AES-256-GCM)
+          </label>
+          <p className="note" role="note">
+            This cannot be changed later: every snapshot of this disk will be {encrypted ? 'encrypted' : 'plaintext'}. To change it, add the disk again as a
+            new disk.
+          </p>
+        </fieldset>
+        {encrypted && (
+          <>
+            <Field label="Passphrase" hint={PASS_HINT[key]}>
+              {({ id, describedBy }) => (
+                <input id={id} aria-describedby={describedBy} name="passphrase" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+              )}
+            </Field>
+            {needsNewKey && (
+              <Field label="Repeat passphrase">
+                {({ id }) => <input id={id} name="passphrase2" type="password" autoComplete="new-password" value={confirmPass} onChange={(e) => setConfirmPass(e.target.value)} />}
+              </Field>
+            )}
+          </>
+        )}
+        {problem && path && <p className="hint warn-text">{problem}</p>}
+        <ErrorBox error={error} />
+        <div className="actions">
+          <button type="button" onClick={() => navigate('#/disks')}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy || problem !== null}>
+            {busy ? 'Adding…' : 'Add disk'}
+          </button>
+        </div>
+      </form>
+    </Section>
+  );
+}

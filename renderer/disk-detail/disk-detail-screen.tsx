@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react';
+import type { Snapshot } from '../../engine/api/contract';
+import { api } from '../api/client';
+import { formatBytes } from '../ui/format';
+import { useLoad } from '../ui/use-load';
+import { EncryptionBadge, ErrorBox, Loading, Section } from '../ui/widgets';
+import { ChainTimeline } from './chain-timeline';
+import { DeleteDialog } from './delete-dialog';
+import { RestoreWizard } from './restore-wizard';
+import { SnapshotTable } from './snapshot-table';
+import { TakeSnapshot } from './take-snapshot';
+import { isActive, progressBySnapshot, useLiveJobs } from './use-live-jobs';
+
+type Open = { kind: 'delete' | 'restore'; snapshot: Snapshot } | null;
+
+export function DiskDetailScreen({ sourceId }: { sourceId: string }) {
+  const chain = useLoad(() => api().chain({ sourceId }), [sourceId]);
+  const jobs = useLiveJobs(sourceId);
+  const [open, setOpen] = useState<Open>(null);
+  const { reload } = chain;
+  // A job starting or ending changes the snapshot list; reload on either.
+  const changes = jobs.size + [...jobs.values()].filter((j) => !isActive(j)).length;
+  useEffect(() => {
+    if (changes > 0) reload();
+  }, [changes, reload]);
+
+  if (chain.error) return <ErrorBox error={chain.error} />;
+  if (!chain.data) return <Loading what="the chain" />;
+  const { source, snapshots } = chain.data;
+  return (
+    <>
+      <Section title={source.name} actions={<EncryptionBadge encrypted={source.encrypted} />}>
+        <dl className="facts">
+          <dt>Path</dt>
+          <dd className="path">{source.path}</dd>
+          <dt>Size</dt>
+          <dd>{formatBytes(source.sizeBytes)}</dd>
+          <dt>Block size</dt>
+          <dd>{formatBytes(source.blockSize)}</dd>
+          <dt>Encryption</dt>
+          <dd data-testid="encryption-note">
+            {source.encrypted
+              ? 'Encrypted (AES-256-GCM). Fixed for this chain: it cannot be switched to plaintext. A plaintext copy is made only by restoring, which needs the passphrase.'
+              : 'Plaintext. Fixed for this chain: to encrypt, add the disk again as a new encrypted disk.'}
+          </dd>
+        </dl>
+        <TakeSnapshot sourceId={source.id} />
+      </Section>
+      <Section title="Chain">
+        <ChainTimeline chain={chain.data} />
+      </Section>
+      <Section title="Snapshots">
+        {snapshots.length === 0 ? (
+          <p className="empty">No snapshots yet.</p>
+        ) : (
+          <SnapshotTable
+            snapshots={snapshots}
+            live={progressBySnapshot(jobs)}
+            onDelete={(s) => setOpen({ kind: 'delete', snapshot: s })}
+            onRestore={(s) => setOpen({ kind: 'restore', snapshot: s })}
+          />
+        )}
+      </Section>
+      {open?.kind === 'delete' && <DeleteDialog snapshot={open.snapshot} onClose={() => setOpen(null)} />}
+      {open?.kind === 'restore' && <RestoreWizard source={source} snapshot={open.snapshot} onClose={() => setOpen(null)} />}
+    </>
+  );
+}

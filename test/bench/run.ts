@@ -1,0 +1,114 @@
+import { promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseSize } from '../../engine/core/units';
+import { sha256File } from '../helpers/images';
+import { commandExists, diskBytes, median, run, type Sample } from './measure';
+import { renderTable, writeDocsSection, type StepResult, type ToolResult } from './report';
+import { borg, restic, strata, type Tool } from './tools';
+import { applyWrites, dayOfWrites, writeImage } from './workload';
+
+/**
+ * `npm run bench [-- --size 256M --runs 3 --keep-docs]`: the reference workload of DESIGN.md for
+ * Strata (plaintext and encrypted) and, where installed, restic and borg, on the same image in
+ * the same run. Every restore is checked byte for byte against the image it came from.
+ */
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '2G' },
+    runs: { type: 'string', default: '3' },
+    seed: { type: 'string', default: 'strata-reference' },
+    dir: { type: 'string' },
+    tools: { type: 'string', default: 'strata,strata-enc,restic,borg' },
+    'keep-docs': { type: 'boolean', default: false },
+  },
+});
+
+const STEPS = ['full', 'scattered 1%', 'clustered 1%', 'restore', 'check'] as const;
+type Step = (typeof STEPS)[number];
+
+type MakeTool = (dir: string) => Tool;
+
+async function toolMakers(names: string[]): Promise<MakeTool[]> {
+  const out: MakeTool[] = [];
+  for (const n of names) {
+    if (n === 'strata') out.push((d) => strata(d, false));
+    else if (n === 'strata-enc') out.push((d) => strata(d, true));
+    else if (await commandExists(n)) out.push(n === 'restic' ? restic : borg);
+    else console.error(`${n} is not installed; skipped (apt-get install -y restic borgbackup)`);
+  }
+  return out;
+}
+
+/** One pass of all steps for one tool on a fresh copy of the image. */
+async function onePass(tool: Tool, base: string, work: string, size: number, seed: string): Promise<Map<Step, { s: Sample; stored: number }>> {
+  const image = join(work, 'disk.img');
+  await run('cp', ['--sparse=always', base, image]);
+  await tool.init();
+  const out = new Map<Step, { s: Sample; stored: number }>();
+  const stored = () => diskBytes(tool.repo);
+  let before = await stored();
+  const record = async (step: Step, s: Sample) => {
+    const now = await stored();
+    out.set(step, { s, stored: now - before });
+    before = now;
+  };
+  await record('full', await tool.backup(image, 'full'));
+  await applyWrites(image, dayOfWrites(size, seed, false), `${seed}:day1`);
+  await record('scattered 1%', await tool.backup(image, 'scattered'));
+  await applyWrites(image, dayOfWrites(size, seed, true), `${seed}:day2`);
+  await record('clustered 1%', await tool.backup(image, 'clustered'));
+  const into = join(work, 'restore');
+  await fsp.mkdir(into);
+  const r = await tool.restore(image, into);
+  const [want, got] = await Promise.all([sha256File(image), sha256File(r.path)]);
+  if (want !== got) throw new Error(`${tool.name} restored ${r.path} with sha256 ${got}, expected ${want}`);
+  await fsp.rm(into, { recursive: true, force: true });
+  await record('restore', r.sample);
+  await record('check', await tool.check());
+  await fsp.rm(work, { recursive: true, force: true });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const size = parseSize(values.size!, 'size');
+  const runs = Number(values.runs);
+  const dir = values.dir ?? (await fsp.mkdtemp(join(tmpdir(), 'strata-bench-')));
+  const base = join(dir, 'base.img');
+  console.error(`generating a ${values.size} reference image in ${base}…`);
+  const kinds = await writeImage(base, size, values.seed!);
+  const makers = await toolMakers(values.tools!.split(','));
+  const names: string[] = [];
+  const samples = new Map<string, Map<Step, { s: Sample; stored: number }>[]>();
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const make of makers) {
+        const work = join(dir, 'work');
+        await fsp.rm(work, { recursive: true, force: true });
+        await fsp.mkdir(work, { recursive: true });
+        const tool = make(work);
+        if (i === 0) names.push(tool.name);
+        const pass = await onePass(tool, base, work, size, values.seed!);
+        const line = STEPS.map((st) => `${st} ${pass.get(st)!.s.seconds.toFixed(2)}s`).join(', ');
+        console.error(`run ${i + 1}/${runs} ${tool.name}: ${line}`);
+        samples.set(tool.name, [...(samples.get(tool.name) ?? []), pass]);
+      }
+    }
+  } finally {
+    if (!values.dir) await fsp.rm(dir, { recursive: true, force: true });
+  }
+  const results: ToolResult[] = names.map((name) => ({
+    tool: name,
+    steps: STEPS.map((st): StepResult => {
+      const xs = samples.get(name)!.map((p) => p.get(st)!);
+      return { step: st, seconds: median(xs.map((x) => x.s.seconds)), stored: median(xs.map((x) => x.stored)), peakRss: Math.max(...xs.map((x) => x.s.peakRssBytes)) };
+    }),
+  }));
+  const table = renderTable(results);
+  const command = `npm run bench -- --size ${values.size} --runs ${runs}`;
+  console.log(`${command}\nimage: ${kinds.random} MiB random, ${kinds.text} MiB text, ${kinds.zero} MiB zeros\n\n${table}`);
+  if (!values['keep-docs']) await writeDocsSection('results', `Command: \`${command}\`. Image: ${kinds.random} MiB random, ${kinds.text} MiB text-like, ${kinds.zero} MiB zeros.\n\n${table}`);
+}
+
+await main();

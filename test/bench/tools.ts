@@ -1,0 +1,93 @@
+import { promises as fsp } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, timed, type Sample } from './measure';
+
+/**
+ * The backup tools the benchmark compares, each driven as a user would from a shell, in a child
+ * process, so start-up and the cost of the command line count for everyone alike.
+ */
+export interface Tool {
+  name: string;
+  /** Creates an empty repository under `dir`. Not timed. */
+  init(): Promise<void>;
+  backup(image: string, label: string): Promise<Sample>;
+  /** Restores the latest backup of `image`; returns the timing and where the image landed. */
+  restore(image: string, into: string): Promise<{ sample: Sample; path: string }>;
+  check(): Promise<Sample>;
+  readonly repo: string;
+}
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const STRATA_BIN = join(ROOT, 'build/bin/strata.mjs');
+
+export function strata(dir: string, encrypted: boolean): Tool {
+  const home = join(dir, 'home');
+  const env = { STRATA_PASSPHRASE: 'bench passphrase' };
+  const cli = (args: string[]) => timed(process.execPath, [STRATA_BIN, '--home', home, '--json', ...args], { env });
+  let last = '';
+  return {
+    name: encrypted ? 'strata (encrypted)' : 'strata',
+    repo: join(home, 'repository'),
+    async init() {
+      await fsp.mkdir(home, { recursive: true });
+    },
+    async backup(image, label) {
+      if (!last) await cli(['source', 'add', image, '--name', 'bench', ...(encrypted ? ['--encrypted'] : [])]);
+      const s = await cli(['snapshot', 'create', 'bench', '--name', label]);
+      last = (JSON.parse(s.stdout) as { id: string }).id;
+      return s;
+    },
+    async restore(_image, into) {
+      const path = join(into, 'restored.img');
+      return { sample: await cli(['restore', last, '--to', path]), path };
+    },
+    check: () => cli(['check']),
+  };
+}
+
+export function restic(dir: string): Tool {
+  const repo = join(dir, 'restic-repo');
+  const env = { RESTIC_PASSWORD: 'bench passphrase', RESTIC_CACHE_DIR: join(dir, 'restic-cache') };
+  const cli = (args: string[]) => timed('restic', ['-r', repo, '--quiet', ...args], { env });
+  return {
+    name: 'restic',
+    repo,
+    async init() {
+      const r = await run('restic', ['-r', repo, 'init'], { env });
+      if (r.code !== 0) throw new Error(`restic init failed: ${r.stderr}`);
+    },
+    backup: (image, label) => cli(['backup', '--tag', label, image]),
+    async restore(image, into) {
+      return { sample: await cli(['restore', 'latest', '--target', into]), path: join(into, image) };
+    },
+    check: () => cli(['check']),
+  };
+}
+
+export function borg(dir: string): Tool {
+  const repo = join(dir, 'borg-repo');
+  const env = {
+    BORG_BASE_DIR: join(dir, 'borg-base'),
+    BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes',
+    BORG_RELOCATED_REPO_ACCESS_IS_OK: 'yes',
+  };
+  let last = '';
+  return {
+    name: 'borg',
+    repo,
+    async init() {
+      const r = await run('borg', ['init', '--encryption', 'none', repo], { env });
+      if (r.code !== 0) throw new Error(`borg init failed: ${r.stderr}`);
+    },
+    async backup(image, label) {
+      last = label;
+      return timed('borg', ['create', `${repo}::${label}`, image], { env });
+    },
+    async restore(image, into) {
+      const sample = await timed('borg', ['extract', `${repo}::${last}`], { env, cwd: into });
+      return { sample, path: join(into, image) };
+    },
+    check: () => timed('borg', ['check', repo], { env }),
+  };
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { blake3 } from '@napi-rs/blake-hash';
+import { idKey } from '../../engine/pack/master-index';
+import { createImage } from '../helpers/images';
+import { openService, withTempDir } from '../helpers/home';
+import { listFiles, MiB } from './fixtures';
+
+test('the same data gets unrelated ids in two encrypted chains and a plaintext one, and they share no block or pack', async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'a.img');
+    await createImage(img, 4 * MiB, 12);
+    for (const n of ['b', 'c', 'd']) await fsp.copyFile(img, join(dir, `${n}.img`));
+    const home = join(dir, 'home');
+    const svc = await openService(home);
+    try {
+      const a = await svc.addSource({ path: img, name: 'enc-a', encrypted: true });
+      const b = await svc.addSource({ path: join(dir, 'b.img'), name: 'enc-b', encrypted: true });
+      await svc.addSource({ path: join(dir, 'c.img'), name: 'plain-c' });
+      await svc.addSource({ path: join(dir, 'd.img'), name: 'plain-d' });
+      for (const s of ['enc-a', 'enc-b', 'plain-c']) await svc.createSnapshot(s);
+      const d = await svc.createSnapshot('plain-d');
+      assert.equal(d.addedBytes, 0, 'plaintext chains dedup against each other');
+
+      const domains = await Promise.all(['enc-a', 'enc-b', 'plain-c'].map(async (s) => svc.repo.domainFor(await svc.sourceRecord(s))));
+      const block = (await fsp.readFile(img)).subarray(0, 16 * 1024);
+      assert.ok(!block.equals(Buffer.alloc(block.length)), 'the first block holds data');
+      const ids = domains.map((dom) => dom.contentId(block).toString('hex'));
+      assert.equal(new Set(ids).size, 3, `ids: ${ids.join(' ')}`);
+      assert.equal(ids[2], blake3(block).toString('hex'), 'plaintext ids are BLAKE3 of the bytes');
+      for (const id of ids.slice(0, 2)) {
+        assert.notEqual(id, createHash('sha256').update(block).digest('hex'), 'encrypted ids are not a plain hash');
+      }
+
+      const sets = await Promise.all(domains.map(async (dom) => new Set([...(await svc.repo.loadIndex(dom))].map(([k]) => k))));
+      assert.ok(sets.every((s) => s.size === sets[0]!.size && s.size > 100), `blob counts: ${sets.map((s) => s.size).join(', ')}`);
+      for (let i = 0; i < 3; i++) for (let j = i + 1; j < 3; j++) assert.ok(![...sets[i]!].some((k) => sets[j]!.has(k)), `domains ${i} and ${j} share a blob id`);
+      assert.ok(sets[2]!.has(idKey(blake3(block))));
+
+      const packs = await listFiles(join(home, 'repository', 'packs'));
+      const top = new Set(packs.map((p) => p.split('/')[0]));
+      assert.deepEqual([...top].sort(), [a.id, b.id, 'plain'].sort(), 'each encrypted chain has its own pack folder');
+    } finally {
+      await svc.close();
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { Keyring } from '../../engine/crypto/keyring';
+import { LocalStore } from '../../engine/storage/local-store';
+import { isStrataError } from '../../engine/core/errors';
+import { createImage, sha256File } from '../helpers/images';
+import { openService, withTempDir } from '../helpers/home';
+import { hashTree, MiB, PASS } from './fixtures';
+
+const NOW = new Date('2026-01-01T00:00:00Z');
+const code = (c: string) => (err: unknown) => isStrataError(err) && err.code === c;
+const ask = (p: string) => async () => p;
+
+test('passphrases are added, changed and removed as slots; the master key stays the same', async () => {
+  await withTempDir(async (dir) => {
+    const ring = new Keyring(new LocalStore(dir));
+    const master = await ring.init('first', NOW);
+    const second = await ring.addPassphrase(ask('first'), ask('second'), 'laptop', NOW);
+    assert.deepEqual((await ring.unlock('second')).toString('hex'), master.toString('hex'));
+    await assert.rejects(ring.addPassphrase(ask('nope'), ask('third'), 'x', NOW), code('E_PASSPHRASE'));
+
+    const { added, removed } = await ring.changePassphrase('second', ask('third'), NOW);
+    assert.equal(removed.id, second.id);
+    assert.equal(added.label, 'laptop', 'a changed passphrase keeps its label');
+    await assert.rejects(ring.unlock('second'), code('E_PASSPHRASE'));
+    assert.equal((await ring.unlock('third')).toString('hex'), master.toString('hex'));
+    assert.deepEqual((await ring.list()).map((k) => k.label).sort(), ['initial', 'laptop']);
+  });
+});
+
+test('a key slot is removed only with the passphrase of another slot, and never the last one', async () => {
+  await withTempDir(async (dir) => {
+    const ring = new Keyring(new LocalStore(dir));
+    await ring.init('first', NOW);
+    const [initial] = await ring.list();
+    await assert.rejects(ring.removeSlot(initial!.id, 'first'), /last key slot/);
+    const other = await ring.addPassphrase(ask('first'), ask('second'), 'other', NOW);
+    await assert.rejects(ring.removeSlot(other.id, 'second'), /opens no key slot that would remain/);
+    await assert.rejects(ring.removeSlot('key-0000000000000000', 'first'), code('E_NOT_FOUND'));
+    await ring.removeSlot(other.id, 'first');
+    assert.deepEqual((await ring.list()).map((k) => k.id), [initial!.id]);
+  });
+});
+
+test('a crash between adding the new slot and removing the old one leaves both passphrases working', async () => {
+  await withTempDir(async (dir) => {
+    const store = new LocalStore(dir);
+    const ring = new Keyring(store);
+    const master = await ring.init('old', NOW);
+    // A store whose remove fails stands for the process dying right after the new slot is durable.
+    const dying = Object.create(store, { remove: { value: async () => { throw new Error('power cut'); } } }) as LocalStore;
+    await assert.rejects(new Keyring(dying).changePassphrase('old', ask('new'), NOW), /power cut/);
+    assert.equal((await ring.unlock('old')).toString('hex'), master.toString('hex'));
+    assert.equal((await ring.unlock('new')).toString('hex'), master.toString('hex'));
+  });
+});
+
+test('slot files with a hostile scrypt cost or damage are refused before any work', async () => {
+  await withTempDir(async (dir) => {
+    const ring = new Keyring(new LocalStore(dir));
+    await ring.init('pw', NOW);
+    const [slot] = await ring.slots();
+    const file = join(dir, 'keys', `${slot!.id}.json`);
+    await fsp.writeFile(file, JSON.stringify({ ...slot, kdf: { ...slot!.kdf, N: 2 ** 30 } }));
+    await assert.rejects(ring.unlock('pw'), (e: unknown) => code('E_FORMAT')(e) && /2\^10\.\.2\^20/.test((e as Error).message));
+    await fsp.writeFile(file, '{"format":1,');
+    await assert.rejects(ring.unlock('pw'), (e: unknown) => code('E_CORRUPT')(e) && (e as Error).message.includes(slot!.id));
+  });
+});
+
+test('adding, changing and removing passphrases leaves every pack, index and snapshot byte-identical', async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'disk.img');
+    await createImage(img, 4 * MiB, 3);
+    const home = join(dir, 'home');
+    const svc = await openService(home);
+    try {
+      await svc.addSource({ path: img, name: 'disk', encrypted: true });
+      const snap = await svc.createSnapshot('disk');
+      const data = async () => new Map([...(await hashTree(join(home, 'repository'))).entries()].filter(([p]) => /^(packs|index|snapshots|sources)\//.test(p)));
+      const before = await data();
+      const ring = svc.repo.keyring;
+      const added = await ring.addPassphrase(ask(PASS), ask('second one'), 'second', svc.repo.now());
+      await ring.changePassphrase(PASS, ask('third one'), svc.repo.now());
+      await ring.removeSlot(added.id, 'third one');
+      assert.deepEqual(await data(), before);
+      assert.equal((await ring.list()).length, 1);
+
+      const again = await openService(home, { passphrase: async () => 'third one' });
+      try {
+        const out = join(dir, 'out.img');
+        await again.restore(snap.id, out);
+        assert.equal(await sha256File(out), await sha256File(img));
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await svc.close();
+    }
+  });
+});
