@@ -1,4 +1,5 @@
 import { app, BrowserWindow, Notification, safeStorage } from 'electron';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../engine/core/clock';
 import { EVENT_NAMES, eventChannel, type Source } from '../engine/api/contract';
@@ -11,9 +12,18 @@ import { noticeFor } from './notify-model';
 import { PathGrants } from './path-grants';
 import { forwardPowerSignals } from './power-signals';
 import { ShellSettings } from './settings';
+import { linuxAutostart } from './linux-autostart';
 import { StrataTray, trayImage } from './tray';
 import { pauseUntil, trayModel, type TrayAction } from './tray-model';
 import { createMainWindow } from './window';
+
+const xdgConfigDir = () => process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
+
+/** How the OS starts this app again: the AppImage file, the installed binary, or Electron on the source folder. */
+function startCommand(): string[] {
+  if (process.env.APPIMAGE) return [process.env.APPIMAGE];
+  return app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()];
+}
 
 /**
  * The desktop shell once the engine host runs: the window, the tray, IPC, power signals and
@@ -28,8 +38,8 @@ export class Shell {
   private readonly settings: ShellSettings;
   private stopPower: () => void = () => undefined;
 
-  constructor(private readonly client: HostClient, private readonly home: string, private readonly distDir: string, private readonly tray0: { ok: boolean; why: string | null }) {
-    this.settings = new ShellSettings(app, tray0.ok);
+  constructor(private readonly client: HostClient, private readonly home: string, private readonly distDir: string, private readonly traySupport: { ok: boolean; why: string | null }) {
+    this.settings = new ShellSettings(process.platform === 'linux' ? linuxAutostart(xdgConfigDir(), startCommand()) : app, traySupport.ok);
   }
 
   async start(showWindow: boolean): Promise<void> {
@@ -51,7 +61,7 @@ export class Shell {
     this.status.acknowledge();
     if (!this.win || this.win.isDestroyed()) {
       this.win = createMainWindow({ preload: join(this.distDir, 'electron', 'preload.cjs'), icon: trayImage({ icon: 'idle', percent: null }, 64), hideOnClose: () => !this.quitting && this.settings.hideOnClose() });
-      if (!this.tray && this.tray0.why) this.win.setTitle(`Strata — no tray icon: ${this.tray0.why}; closing this window quits`);
+      if (!this.tray && this.traySupport.why) this.win.setTitle(`Strata — no tray icon: ${this.traySupport.why}; closing this window quits`);
     }
     this.win.show();
     this.win.focus();
@@ -66,8 +76,8 @@ export class Shell {
   }
 
   private createTray(): void {
-    if (!this.tray0.ok) {
-      console.warn(`strata: no tray icon: ${this.tray0.why}; the window stays open instead`);
+    if (!this.traySupport.ok) {
+      console.warn(`strata: no tray icon: ${this.traySupport.why}; the window stays open instead`);
       return;
     }
     try {

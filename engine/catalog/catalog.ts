@@ -89,7 +89,7 @@ export class Catalog {
 
   async updatePolicy(ref: string, changes: Partial<PolicyInput>): Promise<Policy> {
     const sources = await (await this.service()).listSources();
-    return this.changePolicies((d) => updatePolicy(d, ref, changes, sources));
+    return this.changePolicies((d) => updatePolicy(d, ref, changes, sources, new Date(this.clock.now())));
   }
 
   /** Deletes a policy: its sources are unbound, its snapshots stay. */

@@ -46,7 +46,7 @@ export async function tryPidLock(path: string, owner: string, now: Date): Promis
   }
 }
 
-export async function readHolder(path: string): Promise<PidLockInfo | null> {
+async function readHolder(path: string): Promise<PidLockInfo | null> {
   try {
     return JSON.parse(await fsp.readFile(path, 'utf8')) as PidLockInfo;
   } catch {
@@ -55,7 +55,7 @@ export async function readHolder(path: string): Promise<PidLockInfo | null> {
 }
 
 /** Gone from this host, or unreadable (a lock is written whole, so unreadable means damaged). */
-export function isStale(holder: PidLockInfo | null): boolean {
+function isStale(holder: PidLockInfo | null): boolean {
   return !holder || (holder.host === hostname() && !processAlive(holder.pid));
 }
 

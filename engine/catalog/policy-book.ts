@@ -22,7 +22,11 @@ export function createPolicy(d: StateData, input: PolicyInput, sources: Source[]
   return policy;
 }
 
-export function updatePolicy(d: StateData, ref: string, changes: Partial<PolicyInput>, sources: Source[]): Policy {
+/**
+ * Changes a policy. A new schedule counts from now: time points it would have had earlier today
+ * are not caught up (the scheduler's last run for it moves to now).
+ */
+export function updatePolicy(d: StateData, ref: string, changes: Partial<PolicyInput>, sources: Source[], now: Date): Policy {
   const current = resolveRef(d.policies, ref, 'policy');
   const fields = validatePolicyFields({
     ...current,
@@ -33,6 +37,8 @@ export function updatePolicy(d: StateData, ref: string, changes: Partial<PolicyI
   assertUniqueName(fields.name, d.policies, current.id);
   const sourceIds = changes.sourceIds ? resolveSourceIds(changes.sourceIds, sources) : current.sourceIds;
   assertOnePolicyPerSource(current.id, sourceIds, d.policies, names(sources));
+  const rescheduled = String(fields.timePoints) !== String(current.timePoints) || String(fields.repeatWeekdays) !== String(current.repeatWeekdays);
+  if (rescheduled) d.scheduler.lastRuns[current.id] = now.toISOString();
   return replace(d, { ...current, ...fields, sourceIds });
 }
 

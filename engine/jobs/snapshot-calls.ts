@@ -1,4 +1,5 @@
-import { StrataError } from '../core/errors';
+import { StrataError, fromErrorInfo, type ErrorInfo } from '../core/errors';
+import { checkTarget } from '../restore/target';
 import type { CheckReport, Job, JobTrigger, Progress } from '../core/types';
 import type { StrataApi } from '../api/contract';
 import type { ApiDeps } from './ports';
@@ -55,11 +56,13 @@ export function snapshotCalls(d: ApiDeps): SnapshotCalls {
         return { figures: { freedBytes: r.freedBytes } };
       }).done;
       d.emit('catalogChanged', { what: 'snapshots' });
-      if (job.error) throw new StrataError(job.error.code as never, job.error.message);
+      if (job.error) throw fromErrorInfo(job.error as ErrorInfo);
       return { snapshotId, dryRun: false, freedBytes: job.figures.freedBytes ?? 0 };
     },
     restore: async ({ snapshotId, target, force }) => {
       const snap = await d.service.snapshotRecord(snapshotId);
+      // Refused now, not when the job runs: the window asks "overwrite?" on E_CONFIRM and calls again.
+      await checkTarget(target, (await d.service.sourceRecord(snap.sourceId)).path, snap.sourceBytes, force);
       return d.jobs.submit({ kind: 'restore', trigger: 'manual', sourceId: snap.sourceId, snapshotId: snap.id }, async (ctx) => {
         const r = await d.service.restore(snap.id, target, { force, signal: ctx.signal, onProgress: (p) => ctx.progress(p) });
         return { figures: { bytesWritten: r.bytesWritten, blocksWritten: r.blocksWritten }, message: `restored to ${r.target}` };

@@ -10,6 +10,7 @@ export interface SchedulerLog {
   error(message: string): void;
 }
 
+/** A log that drops everything (tests, and hosts that log elsewhere). */
 export const silentLog: SchedulerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** "2026-11-25 14:00:03 +01:00": the local time with its offset, for people reading a log. */

@@ -26,6 +26,8 @@ export interface SchedulerOptions {
 
 export const DEFAULT_TICK_MS = 60_000;
 export const DEFAULT_LATE_MS = 5 * 60_000;
+/** A gap between looks this long (or three ticks) is worth a line in the log. */
+const SLEPT_MS = 30 * 60_000;
 
 /**
  * Runs the enabled policies: looks at least every `tickMs` (and at once on resume), finds each
@@ -171,7 +173,8 @@ export class Scheduler {
 
   private async tick(): Promise<void> {
     const now = this.o.clock.now();
-    if (this.lastTickAt !== null && now - this.lastTickAt > this.tickMs + 120_000) {
+    // A gap well past the tick means the process did not run: the machine slept (or was stopped).
+    if (this.lastTickAt !== null && now - this.lastTickAt > Math.max(3 * this.tickMs, SLEPT_MS)) {
       this.o.log.info(`${Math.round((now - this.lastTickAt) / 60_000)} min passed since the last look (the machine slept or was busy)`);
     }
     this.lastTickAt = now;

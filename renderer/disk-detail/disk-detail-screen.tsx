@@ -6,12 +6,13 @@ import { useLoad } from '../ui/use-load';
 import { EncryptionBadge, ErrorBox, Loading, Section } from '../ui/widgets';
 import { ChainTimeline } from './chain-timeline';
 import { DeleteDialog } from './delete-dialog';
+import { RemoveDiskDialog } from './remove-disk-dialog';
 import { RestoreWizard } from './restore-wizard';
 import { SnapshotTable } from './snapshot-table';
 import { TakeSnapshot } from './take-snapshot';
 import { isActive, progressBySnapshot, useLiveJobs } from './use-live-jobs';
 
-type Open = { kind: 'delete' | 'restore'; snapshot: Snapshot } | null;
+type Open = { kind: 'delete' | 'restore'; snapshot: Snapshot } | { kind: 'remove' } | null;
 
 export function DiskDetailScreen({ sourceId }: { sourceId: string }) {
   const chain = useLoad(() => api().chain({ sourceId }), [sourceId]);
@@ -29,7 +30,17 @@ export function DiskDetailScreen({ sourceId }: { sourceId: string }) {
   const { source, snapshots } = chain.data;
   return (
     <>
-      <Section title={source.name} actions={<EncryptionBadge encrypted={source.encrypted} />}>
+      <Section
+        title={source.name}
+        actions={
+          <>
+            <EncryptionBadge encrypted={source.encrypted} />
+            <button type="button" onClick={() => setOpen({ kind: 'remove' })}>
+              Remove disk…
+            </button>
+          </>
+        }
+      >
         <dl className="facts">
           <dt>Path</dt>
           <dd className="path">{source.path}</dd>
@@ -63,6 +74,7 @@ export function DiskDetailScreen({ sourceId }: { sourceId: string }) {
       </Section>
       {open?.kind === 'delete' && <DeleteDialog snapshot={open.snapshot} onClose={() => setOpen(null)} />}
       {open?.kind === 'restore' && <RestoreWizard source={source} snapshot={open.snapshot} onClose={() => setOpen(null)} />}
+      {open?.kind === 'remove' && <RemoveDiskDialog source={source} onClose={() => setOpen(null)} />}
     </>
   );
 }

@@ -19,7 +19,7 @@ export function SnapshotTable({ snapshots, live, onDelete, onRestore }: Props) {
           <tr>
             <th>Name</th>
             <th>Taken</th>
-            <th>Type</th>
+            <th className="hide-narrow">Type</th>
             <th>Status</th>
             <th className="num">Exclusive</th>
             <th className="num hide-narrow">Added</th>
@@ -36,8 +36,8 @@ export function SnapshotTable({ snapshots, live, onDelete, onRestore }: Props) {
             return (
               <tr key={s.id} data-testid="snapshot-row" data-snapshot-id={s.id}>
                 <td>{s.name}</td>
-                <td>{formatDateTime(s.createdAt)}</td>
-                <td>{s.type}</td>
+                <td className="nowrap">{formatDateTime(s.createdAt)}</td>
+                <td className="hide-narrow">{s.type}</td>
                 <td>
                   {s.status === 'progressing' ? <ProgressBar percent={percent} label={`Snapshot ${s.name}`} /> : <StatusBadge status={s.status} />}
                   {s.error && <div className="small bad-text">{s.error}</div>}

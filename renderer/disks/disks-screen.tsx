@@ -1,20 +1,28 @@
 import { api } from '../api/client';
 import { formatBytes, formatDateTime } from '../ui/format';
 import { navigate } from '../ui/router';
-import { useLoad } from '../ui/use-load';
+import { useAction, useLoad } from '../ui/use-load';
 import { EncryptionBadge, ErrorBox, Loading, Section, StatusBadge } from '../ui/widgets';
 import { loadDiskRows } from './disk-rows';
 
 export function DisksScreen() {
   const rows = useLoad(() => loadDiskRows(api()), [], ['catalogChanged', 'job']);
+  const [error, run] = useAction();
   const add = (
-    <button type="button" className="primary" onClick={() => navigate('#/add')}>
-      Add disk
-    </button>
+    <>
+      {rows.data && rows.data.length > 0 && (
+        <button type="button" onClick={() => void run(() => api().snapshotAllNow())}>
+          Snapshot all now
+        </button>
+      )}
+      <button type="button" className="primary" onClick={() => navigate('#/add')}>
+        Add disk
+      </button>
+    </>
   );
   return (
     <Section title="Disks" actions={add}>
-      <ErrorBox error={rows.error} />
+      <ErrorBox error={rows.error ?? error} />
       {!rows.data && !rows.error && <Loading what="disks" />}
       {rows.data?.length === 0 && <p className="empty">No disks yet. Add a disk or an image file to start protecting it.</p>}
       {rows.data && rows.data.length > 0 && (

@@ -6,6 +6,7 @@ import { JobProgress } from '../ui/job-progress';
 import { isFinished, useTrackedJob } from '../ui/use-job';
 import { useAction, useLoad } from '../ui/use-load';
 import { ErrorBox, Loading, Section } from '../ui/widgets';
+import { SettingsPanel } from './settings-panel';
 
 export function RepositoryScreen() {
   const info = useLoad(() => api().repositoryInfo(), []);
@@ -59,6 +60,7 @@ export function RepositoryScreen() {
         {job && <JobProgress job={job} label="Check" onCancel={() => void run(() => api().cancelJob({ jobId: job.id }))} />}
         <LastCheck report={last.data} />
       </Section>
+      <SettingsPanel />
     </>
   );
 }

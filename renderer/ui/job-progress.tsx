@@ -1,5 +1,5 @@
 import type { Job } from '../../engine/api/contract';
-import { formatBytes, formatDuration, formatEta } from './format';
+import { formatBytes, formatDuration, formatEta, formatPercent } from './format';
 import { describeError } from './next-step';
 import { ErrorBox, ProgressBar } from './widgets';
 
@@ -26,7 +26,7 @@ export function JobProgress({ job, label, onCancel }: { job: Job; label: string;
     <p role="status" className={`job-done status-text-${job.status}`} data-testid="job-done" data-status={job.status} data-job-id={job.id}>
       {label}: {job.status}
       {job.durationMs !== null && ` in ${formatDuration(job.durationMs)}`}
-      {job.status === 'succeeded' && job.progress && <> · 100 %</>}
+      {job.progress && ` · ${formatPercent(job.progress.percent)}`}
       {job.message && ` — ${job.message}`}
     </p>
   );

@@ -1,5 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export interface StepResult {
@@ -38,7 +38,8 @@ export function renderTable(results: ToolResult[]): string {
 
 export function machine(): string {
   const c = cpus();
-  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${c[0]?.model ?? 'unknown CPU'} × ${c.length}, Linux ${release()}, Node ${process.version}`;
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${c[0]?.model ?? 'unknown CPU'} × ${c.length}, Linux ${release()}, Node ${process.version}; load average at the end ${load} (the machine is shared)`;
 }
 
 /**

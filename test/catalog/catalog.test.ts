@@ -47,6 +47,9 @@ test('catalog: create, apply, unapply and delete a policy; deleting unbinds and 
     assert.equal(one.sourceIds.length, 1);
     const changed = await catalog.updatePolicy('nightly', { retentionDays: 7, offPeak: { requireAcPower: true } });
     assert.equal(changed.retentionDays, 7);
+    assert.deepEqual((await catalog.schedulerRecord()).lastRuns, {}, 'the schedule did not change');
+    await catalog.updatePolicy('nightly', { timePoints: [1, 9] });
+    assert.deepEqual((await catalog.schedulerRecord()).lastRuns, { [p.id]: '2026-11-25T12:00:00.000Z' }, 'a new schedule counts from now');
     assert.deepEqual(changed.offPeak, { requireAcPower: true, idleMinutes: 0, deadlineMinutes: 0 });
     assert.equal((await catalog.getPolicy(p.id)).retentionDays, 7);
     await catalog.deletePolicy('nightly');

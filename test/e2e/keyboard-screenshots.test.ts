@@ -94,12 +94,28 @@ test('screenshots of every screen, in two sizes and two themes', async (t) => {
     await page.getByTestId('last-check').filter({ hasText: 'no problems' }).waitFor();
     mkdirSync(SCREENSHOTS, { recursive: true });
 
+    const detail = async () => {
+      await openScreen(page, 'Disks');
+      await page.getByRole('link', { name: 'laptop' }).click();
+      await page.getByTestId('chain-total').waitFor();
+    };
     const screens: [string, () => Promise<void>][] = [
-      ['disks', () => openScreen(page, 'Disks')],
-      ['disk-detail', async () => {
+      ['disks', async () => {
         await openScreen(page, 'Disks');
-        await page.getByRole('link', { name: 'laptop' }).click();
-        await page.getByTestId('chain-total').waitFor();
+        await page.getByRole('link', { name: 'laptop' }).waitFor();
+      }],
+      ['disk-detail', detail],
+      ['delete-dialog', async () => {
+        await detail();
+        await page.getByRole('button', { name: 'Delete tuesday' }).click();
+        await page.getByTestId('delete-preview').waitFor();
+      }],
+      ['rollback-review', async () => {
+        await detail();
+        await page.getByRole('button', { name: 'Restore monday' }).click();
+        await page.getByLabel('Roll back “laptop” in place').check();
+        await page.getByRole('button', { name: 'Review…' }).click();
+        await page.getByTestId('restore-review').waitFor();
       }],
       ['add-disk', async () => {
         await openScreen(page, 'Disks');
@@ -130,10 +146,12 @@ test('screenshots of every screen, in two sizes and two themes', async (t) => {
           const file = join(SCREENSHOTS, `${name}-${vp.width}x${vp.height}-${theme}.png`);
           await page.screenshot({ path: file });
           files.push(file);
+          // Dialogs are modal: close them before the next screen is opened.
+          if (await page.getByRole('dialog').count()) await page.keyboard.press('Escape');
         }
       }
     }
-    assert.equal(files.length, 24);
+    assert.equal(files.length, 32);
     for (const f of files) assert.equal(readFileSync(f).subarray(0, 8).toString('hex'), PNG_MAGIC, `${f} is a PNG`);
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.emulateMedia({ colorScheme: 'light' });

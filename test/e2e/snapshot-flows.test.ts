@@ -23,7 +23,7 @@ async function rewriteRegion(path: string, seed: number): Promise<void> {
   }
 }
 
-test('image disk: add, snapshot with progress, chain sizes, delete a middle snapshot, restore', async (t) => {
+test('image disk: add, snapshot with progress, chain sizes, delete a middle snapshot, restore, roll back', async (t) => {
   await withE2e(t, async ({ dir, page, cli }) => {
     const image = join(dir, 'disk.img');
     await createImage(image, 16 * MiB, 7);
@@ -87,5 +87,29 @@ test('image disk: add, snapshot with progress, chain sizes, delete a middle snap
     await done.waitFor();
     assert.equal(await done.getAttribute('data-status'), 'succeeded');
     assert.equal(await sha256File(target), firstSha);
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // Restoring onto an existing file asks first, then replaces it.
+    const lastSha = await sha256File(image);
+    await page.getByRole('button', { name: 'Restore last' }).click();
+    await page.getByLabel('Target file').fill(target);
+    await page.getByRole('button', { name: 'Review…' }).click();
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.getByTestId('restore-review').filter({ hasText: 'already exists' }).waitFor();
+    assert.equal(await sha256File(target), firstSha, 'nothing is overwritten before the user confirms');
+    await page.getByRole('button', { name: 'Overwrite and restore' }).click();
+    await page.getByRole('dialog').getByTestId('job-done').filter({ hasText: 'succeeded' }).waitFor();
+    assert.equal(await sha256File(target), lastSha);
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // Rolling the image back says how many blocks differ, then rewrites them.
+    await page.getByRole('button', { name: 'Restore first' }).click();
+    await page.getByLabel('Roll back “laptop” in place').check();
+    await page.getByRole('button', { name: 'Review…' }).click();
+    await page.getByTestId('restore-review').filter({ hasText: /^16 block\(s\) of “laptop” \(1 MiB\) differ/ }).waitFor();
+    assert.equal(await sha256File(image), lastSha, 'the dry run changes nothing');
+    await page.getByRole('button', { name: 'Roll back' }).click();
+    await page.getByRole('dialog').getByTestId('job-done').filter({ hasText: 'succeeded' }).waitFor();
+    assert.equal(await sha256File(image), firstSha);
   });
 });

@@ -20,6 +20,8 @@ export function fakeElectron(opts: { pick: string | null }) {
   };
   const app = Object.assign(new EventEmitter(), {
     requestSingleInstanceLock: () => true,
+    isPackaged: false,
+    getAppPath: () => '/opt/strata app',
     setAppUserModelId: () => undefined,
     whenReady: () => Promise.resolve(),
     quit: () => void rec.quits++,

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Module, { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_METHODS, callChannel } from '../../engine/api/contract';
 import type { Job, Source } from '../../engine/api/contract';
@@ -25,6 +26,7 @@ before(async () => {
   await createImage(image, 2 * 1024 * 1024, 5);
   process.env.STRATA_HOME = join(tmp.dir, 'home');
   process.env.STRATA_TRAY = '1';
+  process.env.XDG_CONFIG_HOME = join(tmp.dir, 'config');
   modules._load = (request, parent, isMain) => (request === 'electron' ? fake.electron : realLoad(request, parent, isMain));
   createRequire(import.meta.url)(MAIN);
   for (let i = 0; i < 300 && fake.rec.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -88,5 +90,15 @@ test('events reach the window and the tray: a snapshot job runs to success and t
   const menu = fake.rec.trayMenus.at(-1) as { label?: string; type?: string }[];
   assert.deepEqual(menu.filter((i) => i.label).map((i) => i.label).slice(0, 2), ['Open Strata', 'Snapshot all now']);
   assert.ok(fake.rec.tooltips.length > 0);
-  assert.equal(fake.rec.loginItems.length, 1, 'start-at-login applied from the settings once');
+});
+
+test('start at login: the setting writes or removes the autostart entry (Linux) or tells the OS', async () => {
+  const entry = join(tmp.dir, 'config', 'autostart', 'strata.desktop');
+  const linux = process.platform === 'linux';
+  assert.equal((await call('updateSettings', { startAtLogin: true })).ok, true);
+  if (linux) assert.match(readFileSync(entry, 'utf8'), /^Exec=.* "\/opt\/strata app" --hidden$/m);
+  else assert.deepEqual(fake.rec.loginItems.at(-1), { openAtLogin: true, args: ['--hidden'] });
+  assert.equal((await call('updateSettings', { startAtLogin: false })).ok, true);
+  if (linux) assert.equal(existsSync(entry), false);
+  else assert.deepEqual(fake.rec.loginItems.at(-1), { openAtLogin: false, args: ['--hidden'] });
 });

@@ -6,6 +6,10 @@ import { noticeFor } from '../../electron/notify-model';
 import { trayExpected } from '../../electron/tray-support';
 import { ShellSettings } from '../../electron/settings';
 import { iconPixels, toBgraPremultiplied } from '../../electron/tray-icon';
+import { linuxAutostart } from '../../electron/linux-autostart';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isStrataError } from '../../engine/core/errors';
 import type { Job, Settings } from '../../engine/api/contract';
 
@@ -90,4 +94,19 @@ test('tray icon: opaque centre in the state colour, transparent corners, premult
   assert.notDeepEqual(px(half, 64, 3, 32), [255, 255, 255, 255], 'and empty on the left');
   const bgra = toBgraPremultiplied(Buffer.from([200, 100, 50, 128]));
   assert.deepEqual([...bgra], [25, 50, 100, 128]);
+});
+
+test('linux autostart: an XDG entry with the command quoted as the spec asks, removed when turned off', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-autostart-'));
+  try {
+    const items = linuxAutostart(dir, ['/usr/bin/electron', '/home/me/my "apps"/strata']);
+    items.setLoginItemSettings({ openAtLogin: true, args: ['--hidden'] });
+    const text = readFileSync(join(dir, 'autostart', 'strata.desktop'), 'utf8');
+    assert.match(text, /^\[Desktop Entry\]\nType=Application\n/);
+    assert.match(text, /^Exec=\/usr\/bin\/electron "\/home\/me\/my \\"apps\\"\/strata" --hidden$/m);
+    items.setLoginItemSettings({ openAtLogin: false });
+    assert.equal(existsSync(join(dir, 'autostart', 'strata.desktop')), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -22,6 +22,7 @@ test('strata daemon on a sped-up clock takes real snapshots of a real image, exp
     assert.equal((await cli('policy', 'create', 'twice-a-day', '--hours', '0,12', '--retention-days', '1', '--apply', 'vm')).code, 0);
 
     // Start a day ahead at 11:59 (the policy was created today), six hours of schedule per real second.
+    // At that speed a busy machine makes some runs look late (catch-up); either kind counts here.
     const start = new Date(Math.floor((systemClock.now() + 24 * HOUR) / (12 * HOUR)) * 12 * HOUR + 12 * HOUR - 60_000);
     const env = { ...process.env, TZ: 'UTC', STRATA_TEST_FAST_KDF: '1', STRATA_CLOCK_START: start.toISOString(), STRATA_CLOCK_SPEED: '21600' };
     const daemon = spawn(process.execPath, [CLI, '--home', home, 'daemon', '--tick', '10m'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,7 +33,7 @@ test('strata daemon on a sped-up clock takes real snapshots of a real image, exp
     const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
     const logFile = join(home, 'logs', 'daemon.log');
     try {
-      for (let i = 0; i < 150 && !/deleted .* expired/.test(await fsp.readFile(logFile, 'utf8').catch(() => '')); i++) {
+      for (let i = 0; i < 300 && !/deleted .* expired/.test(await fsp.readFile(logFile, 'utf8').catch(() => '')); i++) {
         await mutateImage(img, 20, 1000 + i); // the disk keeps changing, so each snapshot owns some data
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -46,7 +47,7 @@ test('strata daemon on a sped-up clock takes real snapshots of a real image, exp
 
     const log = await fsp.readFile(logFile, 'utf8');
     assert.match(log, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+00:00 info  strata daemon \d+ on /m);
-    assert.match(log, /policy "twice-a-day" \(schedule\): snapshot of vm accomplished in [\d.]+ s: 4.00 MiB read/);
+    assert.match(log, /policy "twice-a-day" \((schedule|catch-up)\): snapshot of vm accomplished in [\d.]+ s: 4.00 MiB read/);
     assert.match(log, /policy "twice-a-day": deleted vm .* expired: retention ended .*; freed/);
     assert.match(log, /SIGTERM: stopping/);
     assert.match(log, /strata daemon stopped\n$/);

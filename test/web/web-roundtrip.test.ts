@@ -10,6 +10,16 @@ let h: Harness;
 before(async () => (h = await startHarness()));
 after(async () => h?.close());
 
+/** Polls the job list until the job has finished; returns it. */
+async function finishedJob(jobId: string): Promise<Job | undefined> {
+  for (let i = 0; i < 600; i++) {
+    const j = ((await callApi(h.web, 'listJobs', { limit: 50 })).body as Job[]).find((x) => x.id === jobId);
+    if (j && !['queued', 'running'].includes(j.status)) return j;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
 /** Collects job events from the WebSocket until `done` says the job is over. */
 function watchJob(ws: WebSocket, jobId: () => string | null): Promise<Job[]> {
   const seen: Job[] = [];
@@ -57,11 +67,7 @@ test('add a 4 MiB image, snapshot it over the API, watch it succeed on the WebSo
 
   const target = join(h.dir, 'restored.img');
   const restore = (await callApi(h.web, 'restore', { snapshotId: last.snapshotId, target, force: false })).body as Job;
-  let finished: Job | undefined;
-  for (let i = 0; i < 300 && !finished; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    finished = ((await callApi(h.web, 'listJobs', { limit: 10 })).body as Job[]).find((j) => j.id === restore.id && j.status !== 'running' && j.status !== 'queued');
-  }
+  const finished = await finishedJob(restore.id);
   assert.equal(finished?.status, 'succeeded', JSON.stringify(finished?.error));
   assert.equal(await sha256File(target), await sha256File(image));
 
@@ -83,4 +89,24 @@ test('app state says web host, unlocked, no keys; a wrong passphrase after keys 
   assert.equal((wrong.body as { error: { code: string } }).error.code, 'E_PASSPHRASE');
   const right = await callApi(h.web, 'unlock', { passphrase: 'right passphrase', remember: false });
   assert.equal((right.body as { locked: boolean; hasKeys: boolean }).hasKeys, true);
+});
+
+test('a restore onto an existing file is refused at once with E_CONFIRM (the window then asks), and runs with force', async () => {
+  const image = join(h.dir, 'again.img');
+  await createImage(image, 1024 * 1024, 12);
+  const src = (await callApi(h.web, 'addSource', { path: image, encrypted: false })).body as Source;
+  const snapJob = (await callApi(h.web, 'createSnapshot', { sourceId: src.id })).body as Job;
+  const snapshotId = (await finishedJob(snapJob.id))?.snapshotId;
+  assert.ok(snapshotId);
+  const existing = join(h.dir, 'existing.img');
+  await createImage(existing, 4096, 1);
+  const before = await sha256File(existing);
+  const refused = await callApi(h.web, 'restore', { snapshotId, target: existing, force: false });
+  assert.equal(refused.status, 409);
+  assert.equal((refused.body as { error: { code: string } }).error.code, 'E_CONFIRM');
+  assert.equal(await sha256File(existing), before, 'the refused restore left the file alone');
+  const forced = await callApi(h.web, 'restore', { snapshotId, target: existing, force: true });
+  assert.equal(forced.status, 200);
+  assert.equal((await finishedJob((forced.body as Job).id))?.status, 'succeeded');
+  assert.equal(await sha256File(existing), await sha256File(image));
 });

@@ -14,7 +14,7 @@ import { noExtra, parse } from '../args';
 import type { Command } from '../context';
 
 const USAGE = 'strata daemon [--tick 60s] [--power auto|ac|battery] [--stop-grace 60s]';
-export const DAEMON_LOG = join('logs', 'daemon.log');
+const DAEMON_LOG = join('logs', 'daemon.log');
 
 /** "90s", "2m", "500ms", "1h" → ms. */
 function parseDuration(text: string, flag: string): number {
@@ -42,7 +42,7 @@ function daemonClock(): Clock {
  * finish within `graceMs`, then it is cancelled cleanly; a second signal cancels it at once.
  * SIGUSR1 takes a snapshot of every policy's sources now.
  */
-function stopOnSignal(scheduler: Scheduler, log: SchedulerLog, graceMs: number): Promise<void> {
+function stopOnSignal(scheduler: Scheduler, log: SchedulerLog, graceMs: number, early: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     let signals = 0;
     const onSignal = (name: string) => {
@@ -75,6 +75,8 @@ function stopOnSignal(scheduler: Scheduler, log: SchedulerLog, graceMs: number):
       process.off('SIGINT', onInt);
       process.off('SIGUSR1', onUsr1);
     };
+    // A signal during start-up reached only the CLI's own handler, which aborted `early`.
+    if (early.aborted) onSignal('a signal during start-up');
   });
 }
 
@@ -97,7 +99,7 @@ export const daemonCommand: Command = async (ctx) => {
       if (catalog.recovery) log.warn(catalog.recovery.message);
       const executor = new ServiceExecutor(service, clock, { history: catalog });
       const scheduler = new Scheduler({ clock, catalog, service, executor, signals: osSignals(power), log, timeZone, tickMs });
-      const stopped = stopOnSignal(scheduler, log, graceMs);
+      const stopped = stopOnSignal(scheduler, log, graceMs, ctx.signal);
       log.info(`strata daemon ${process.pid} on ${ctx.home}: ${(await catalog.listPolicies()).length} polic(ies); time zone ${timeZone}; power ${power}; a look every ${tickMs / 1000} s`);
       await scheduler.start();
       await stopped;

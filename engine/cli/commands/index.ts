@@ -52,6 +52,7 @@ usage: strata [--home DIR] [--json] [--key-file FILE] COMMAND
   policy list | show POLICY | apply POLICY SOURCE… | unapply POLICY SOURCE… | delete POLICY
   jobs [--limit N] [--source S] [--policy P]                     the job history: runs, skips, expiries
   daemon [--tick 60s] [--power auto|ac|battery] [--stop-grace 60s]  run the policies headless (see docs/policies.md)
+  serve [--port P]                                               the app in a browser, on 127.0.0.1; first line: the URL with its token
 
 SOURCE and SNAPSHOT take an id, a unique id prefix, or a name.
 The home defaults to $STRATA_HOME, then the user-data folder; the repository is HOME/repository.

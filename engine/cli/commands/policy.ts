@@ -67,7 +67,7 @@ function createInput(rest: string[]): PolicyInput {
 }
 
 /** One line saying what a policy does, in words. */
-export function describePolicy(p: Policy, sources: Map<string, string>): string {
+function describePolicy(p: Policy, sources: Map<string, string>): string {
   const keep = p.retentionDays === -1 ? 'keeps snapshots until deleted' : `keeps snapshots ${p.retentionDays} day(s)`;
   const gfs = p.gfs ? `, then ${Object.entries(p.gfs).map(([k, v]) => `${k.replace('keep', '').toLowerCase()} ${v}`).join(', ')}` : '';
   const op = p.offPeak;
