@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { KeyDomain } from '../crypto/domain';
 import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBlock } from './block-processor';
-import { lowerThreadPriority } from './priority';
 import { packSpans, type EncodeReply, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
 
 const MIN_PARALLEL_JOBS = 16;
@@ -96,7 +95,6 @@ export class PooledProcessor implements BlockProcessor {
   constructor(domain: KeyDomain, opts: PoolOptions = {}) {
     this.pool = new WorkerPool(domain, opts);
     this.inline = new InlineProcessor(domain, opts.compress ?? true);
-    if (opts.background) lowerThreadPriority();
   }
 
   /** Takes ownership of the jobs' memory: callers must not read job data after this call. */
