@@ -10,8 +10,11 @@ export function ensureInstalled(root) {
   const lock = join(root, 'package-lock.json');
   const fresh = existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
   if (fresh) return;
-  console.log('strata: installing dependencies (npm ci)…');
-  const r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install'], {
+  console.log('strata: installing dependencies (npm install)…');
+  // `npm install`, not `npm ci`: the lockfile records only the native hash packages of the
+  // platforms the registry had when it was written, and `npm ci` refuses a lockfile that lacks
+  // an optional platform package; `npm install` honours the lockfile and skips those.
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },

@@ -90,7 +90,12 @@ async function blocker(store: RepoStore, kind: LockKind, name: string, body: Buf
     }
     return null;
   }
-  if (!(await store.createExclusive(EXCLUSIVE, body))) return (await readLock(store, EXCLUSIVE)) ?? { pid: 0, host: '?', kind: 'exclusive', operation: 'another operation', startedAt: '?' };
+  if (!(await store.createExclusive(EXCLUSIVE, body))) {
+    const holder = await readLock(store, EXCLUSIVE);
+    // Present but unreadable: torn by a crash (locks are written whole), so stale; retry after.
+    if (!holder && (await store.exists(EXCLUSIVE))) await store.remove(EXCLUSIVE);
+    return holder ?? { pid: 0, host: '?', kind: 'exclusive', operation: 'another operation', startedAt: '?' };
+  }
   const shared = await liveShared(store);
   if (shared) {
     await store.remove(EXCLUSIVE);

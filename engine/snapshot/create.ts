@@ -80,14 +80,16 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
     const background = opts.adaptiveIo ?? inflight.type === 'auto';
     if (background) await idleIoClass();
     let tree;
+    const meter = progressMeter(repo, reader.size, inflight, opts);
     try {
       const processor = opts.processor?.(domain, { background }) ?? new InlineProcessor(domain);
       const gate = background
         ? new AdaptiveThrottle(repo.clock, await deviceSampler(info.realPath), { ...DEFAULT_ADAPTIVE, ceiling: opts.ioLimit ?? 0 })
         : new Throttle(repo.clock, opts.ioLimit ?? 0);
-      tree = await copyBlocks({ repo, domain, source, reader, sink, parent, processor, gate, meter: progressMeter(repo, reader.size, inflight, opts), signal: opts.signal });
+      tree = await copyBlocks({ repo, domain, source, reader, sink, parent, processor, gate, meter, signal: opts.signal });
       await reader.assertUnchangedSize();
     } finally {
+      await meter.settle();
       await reader.close();
       if (background) await normalIoClass();
     }
@@ -131,14 +133,20 @@ async function abandon(repo: Repository, domain: KeyDomain, sink: BlobSink | nul
   }
 }
 
-/** Reports progress and, at most once a second, records it in the in-flight record. */
-function progressMeter(repo: Repository, size: number, inflight: InflightRecord, opts: CreateOptions): ProgressMeter {
+/**
+ * Reports progress and, at most once a second, records it in the in-flight record. `settle` waits
+ * for the last such write: one landing after the final record would bring back a "progressing"
+ * record for a snapshot that has finished or failed.
+ */
+function progressMeter(repo: Repository, size: number, inflight: InflightRecord, opts: CreateOptions): ProgressMeter & { settle(): Promise<void> } {
   let lastInflightWrite = repo.clock.now();
-  return new ProgressMeter(repo.clock, size, 'reading', (p) => {
+  let pending: Promise<void> = Promise.resolve();
+  const meter = new ProgressMeter(repo.clock, size, 'reading', (p) => {
     opts.onProgress?.(p, inflight.id);
     if (repo.clock.now() - lastInflightWrite > 1000) {
       lastInflightWrite = repo.clock.now();
-      void repo.writeInflight({ ...inflight, progress: Math.floor(p.percent) }).catch(() => undefined);
+      pending = pending.then(() => repo.writeInflight({ ...inflight, progress: Math.floor(p.percent) })).catch(() => undefined);
     }
   });
+  return Object.assign(meter, { settle: () => pending });
 }

@@ -60,20 +60,26 @@ export class LocalStore implements RepoStore {
 
   async createExclusive(name: string, data: Buffer): Promise<boolean> {
     const p = this.path(name);
+    // The complete file is linked into place (link fails if the name exists): a crash can never
+    // leave an empty or torn lock file that nobody could read, and so nobody could recover.
+    const tmp = join(dirname(p), `.tmp-${randomBytes(6).toString('hex')}`);
     try {
       await fsp.mkdir(dirname(p), { recursive: true });
-      const fh = await fsp.open(p, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, 0o600);
+      const fh = await fsp.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, 0o600);
       try {
         await fh.writeFile(data);
         await fh.sync();
       } finally {
         await fh.close();
       }
+      await fsp.link(tmp, p);
       await syncDir(dirname(p));
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw fromFsError(err, `creating ${name} in ${this.location}`);
+    } finally {
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
     }
   }
 

@@ -16,7 +16,8 @@ const FIGURES: [string, string][] = [
 ];
 
 function figuresText(figures: Record<string, number>): string {
-  return FIGURES.filter(([k]) => typeof figures[k] === 'number')
+  // A zero says nothing (a check that read no data), except that a delete freed nothing.
+  return FIGURES.filter(([k]) => typeof figures[k] === 'number' && (figures[k] > 0 || k === 'freedBytes'))
     .map(([k, label]) => `${formatBytes(figures[k]!)} ${label}`)
     .join(' · ');
 }

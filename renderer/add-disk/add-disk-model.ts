@@ -6,13 +6,15 @@ export const DEFAULT_BLOCK_SIZE = 64 * 1024;
 /** The shortest passphrase accepted when creating the key; scrypt slows guessing, not short ones. */
 export const MIN_PASSPHRASE = 8;
 
+/** 'none': the passphrase creates the repository key, so it is asked twice; 'locked': it unlocks it. */
+export type KeyState = 'none' | 'locked' | 'unlocked';
+
 export interface AddDiskForm {
   path: string;
   encrypted: boolean;
   passphrase: string;
   confirm: string;
-  /** 'none': this passphrase creates the repository key, so it is asked twice; 'locked': it unlocks it. */
-  key: 'none' | 'locked' | 'unlocked';
+  key: KeyState;
 }
 
 /** What stops the form from being sent, or null when it can go. */

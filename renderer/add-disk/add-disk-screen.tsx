@@ -5,13 +5,8 @@ import { navigate } from '../ui/router';
 import { Field } from '../ui/field';
 import { useAction } from '../ui/use-load';
 import { ErrorBox, Section } from '../ui/widgets';
-import { BLOCK_SIZES, DEFAULT_BLOCK_SIZE, validateAddDisk } from './add-disk-model';
-
-const PASS_HINT = {
-  none: 'Creates the repository key. Without it, encrypted snapshots cannot be restored.',
-  locked: 'Unlocks the repository key.',
-  unlocked: 'The repository is unlocked; leave empty to use its key.',
-} as const;
+import { BLOCK_SIZES, DEFAULT_BLOCK_SIZE, validateAddDisk, type KeyState } from './add-disk-model';
+import { EncryptionFields } from './encryption-fields';
 
 export function AddDiskScreen() {
   const app = useAppState();
@@ -23,8 +18,7 @@ export function AddDiskScreen() {
   const [confirmPass, setConfirmPass] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, run] = useAction();
-  const key: keyof typeof PASS_HINT = !app?.hasKeys ? 'none' : app.locked ? 'locked' : 'unlocked';
-  const needsNewKey = key === 'none';
+  const key: KeyState = !app?.hasKeys ? 'none' : app.locked ? 'locked' : 'unlocked';
   const problem = validateAddDisk({ path, encrypted, passphrase, confirm: confirmPass, key });
 
   const pick = async () => {
@@ -74,33 +68,15 @@ export function AddDiskScreen() {
             </select>
           )}
         </Field>
-        <fieldset>
-          <legend>Encryption</legend>
-          <label className="radio">
-            <input type="radio" name="encryption" checked={!encrypted} onChange={() => setEncrypted(false)} /> Plaintext
-          </label>
-          <label className="radio">
-            <input type="radio" name="encryption" checked={encrypted} onChange={() => setEncrypted(true)} /> Encrypted (AES-256-GCM)
-          </label>
-          <p className="note" role="note">
-            This cannot be changed later: every snapshot of this disk will be {encrypted ? 'encrypted' : 'plaintext'}. To change it, add the disk again as a
-            new disk.
-          </p>
-        </fieldset>
-        {encrypted && (
-          <>
-            <Field label="Passphrase" hint={PASS_HINT[key]}>
-              {({ id, describedBy }) => (
-                <input id={id} aria-describedby={describedBy} name="passphrase" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
-              )}
-            </Field>
-            {needsNewKey && (
-              <Field label="Repeat passphrase">
-                {({ id }) => <input id={id} name="passphrase2" type="password" autoComplete="new-password" value={confirmPass} onChange={(e) => setConfirmPass(e.target.value)} />}
-              </Field>
-            )}
-          </>
-        )}
+        <EncryptionFields
+          keyState={key}
+          encrypted={encrypted}
+          passphrase={passphrase}
+          confirm={confirmPass}
+          onEncrypted={setEncrypted}
+          onPassphrase={setPassphrase}
+          onConfirm={setConfirmPass}
+        />
         {problem && path && <p className="hint warn-text">{problem}</p>}
         <ErrorBox error={error} />
         <div className="actions">

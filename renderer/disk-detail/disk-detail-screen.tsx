@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Snapshot } from '../../engine/api/contract';
 import { api } from '../api/client';
 import { formatBytes } from '../ui/format';
@@ -10,20 +10,14 @@ import { RemoveDiskDialog } from './remove-disk-dialog';
 import { RestoreWizard } from './restore-wizard';
 import { SnapshotTable } from './snapshot-table';
 import { TakeSnapshot } from './take-snapshot';
-import { isActive, progressBySnapshot, useLiveJobs } from './use-live-jobs';
+import { progressBySnapshot, useLiveJobs } from './use-live-jobs';
 
 type Open = { kind: 'delete' | 'restore'; snapshot: Snapshot } | { kind: 'remove' } | null;
 
 export function DiskDetailScreen({ sourceId }: { sourceId: string }) {
-  const chain = useLoad(() => api().chain({ sourceId }), [sourceId]);
+  const chain = useLoad(() => api().chain({ sourceId }), [sourceId], ['catalogChanged', 'job']);
   const jobs = useLiveJobs(sourceId);
   const [open, setOpen] = useState<Open>(null);
-  const { reload } = chain;
-  // A job starting or ending changes the snapshot list; reload on either.
-  const changes = jobs.size + [...jobs.values()].filter((j) => !isActive(j)).length;
-  useEffect(() => {
-    if (changes > 0) reload();
-  }, [changes, reload]);
 
   if (chain.error) return <ErrorBox error={chain.error} />;
   if (!chain.data) return <Loading what="the chain" />;

@@ -3,14 +3,12 @@ import type { Snapshot, Source } from '../../engine/api/contract';
 import { api } from '../api/client';
 import { useAppState } from '../ui/app-state';
 import { Dialog } from '../ui/dialog';
-import { formatBytes, formatDateTime } from '../ui/format';
+import { formatDateTime } from '../ui/format';
 import { JobProgress } from '../ui/job-progress';
 import { useTrackedJob } from '../ui/use-job';
 import { useAction } from '../ui/use-load';
 import { ErrorBox } from '../ui/widgets';
-
-type Mode = 'file' | 'rollback';
-type Review = { kind: 'file'; overwrite: boolean } | { kind: 'rollback'; blocksDiffering: number };
+import { ChooseStep, ReviewStep, type Mode, type Review } from './restore-steps';
 
 /**
  * Restore to a new file, or roll the disk back in place. Nothing is written before the review
@@ -28,14 +26,18 @@ export function RestoreWizard({ source, snapshot, onClose }: { source: Source; s
     const picked = await run(() => api().pickRestoreTarget());
     if (picked) setTarget(picked);
   };
-  const startFile = async (force: boolean) => {
-    try {
-      track(await api().restore({ snapshotId: snapshot.id, target, force }));
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (!force && (code === 'E_CONFIRM' || code === 'E_EXISTS')) setReview({ kind: 'file', overwrite: true });
-      else await run(() => Promise.reject(e));
-    }
+  const restoreFile = async (force: boolean) => {
+    const started = await run(async () => {
+      try {
+        return await api().restore({ snapshotId: snapshot.id, target, force });
+      } catch (e) {
+        // The host refuses to replace an existing file unless asked: ask the user, then call again.
+        if (force || (e as { code?: string }).code !== 'E_CONFIRM') throw e;
+        setReview({ kind: 'file', overwrite: true });
+        return null;
+      }
+    });
+    if (started) track(started);
   };
   const next = async () => {
     if (mode === 'file') return setReview({ kind: 'file', overwrite: false });
@@ -43,7 +45,7 @@ export function RestoreWizard({ source, snapshot, onClose }: { source: Source; s
     if (r && 'blocksDiffering' in r) setReview({ kind: 'rollback', blocksDiffering: r.blocksDiffering });
   };
   const confirm = async () => {
-    if (review?.kind === 'file') return startFile(review.overwrite);
+    if (review?.kind === 'file') return restoreFile(review.overwrite);
     const r = await run(() => api().rollback({ sourceId: source.id, snapshotId: snapshot.id, dryRun: false }));
     if (r && !('blocksDiffering' in r)) track(r);
   };
@@ -53,7 +55,7 @@ export function RestoreWizard({ source, snapshot, onClose }: { source: Source; s
       <ErrorBox error={error} />
       {job ? (
         <>
-          <JobProgress job={job} label={mode === 'file' ? 'Restore' : 'Rollback'} onCancel={() => void api().cancelJob({ jobId: job.id })} />
+          <JobProgress job={job} label={mode === 'file' ? 'Restore' : 'Rollback'} onCancel={() => void run(() => api().cancelJob({ jobId: job.id }))} />
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>
               Close
@@ -63,77 +65,18 @@ export function RestoreWizard({ source, snapshot, onClose }: { source: Source; s
       ) : review ? (
         <ReviewStep source={source} snapshot={snapshot} target={target} review={review} onBack={() => setReview(null)} onConfirm={confirm} />
       ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void next();
-          }}
-        >
-          <fieldset>
-            <legend>What to do</legend>
-            <label className="radio">
-              <input type="radio" name="mode" checked={mode === 'file'} onChange={() => setMode('file')} /> Restore to a new image file
-            </label>
-            <label className="radio">
-              <input type="radio" name="mode" checked={mode === 'rollback'} onChange={() => setMode('rollback')} /> Roll back “{source.name}” in place
-            </label>
-          </fieldset>
-          {mode === 'file' && (
-            <label className="field">
-              Target file
-              <span className="row">
-                <input name="target" required value={target} onChange={(e) => setTarget(e.target.value)} placeholder="/path/to/restored.img" />
-                {host === 'electron' && (
-                  <button type="button" onClick={browse}>
-                    Browse…
-                  </button>
-                )}
-              </span>
-            </label>
-          )}
-          <div className="dialog-actions">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary">
-              Review…
-            </button>
-          </div>
-        </form>
+        <ChooseStep
+          source={source}
+          mode={mode}
+          target={target}
+          canBrowse={host === 'electron'}
+          onMode={setMode}
+          onTarget={setTarget}
+          onBrowse={browse}
+          onNext={next}
+          onCancel={onClose}
+        />
       )}
     </Dialog>
-  );
-}
-
-interface ReviewProps {
-  source: Source;
-  snapshot: Snapshot;
-  target: string;
-  review: Review;
-  onBack: () => void;
-  onConfirm: () => void;
-}
-
-function ReviewStep({ source, snapshot, target, review, onBack, onConfirm }: ReviewProps) {
-  const text =
-    review.kind === 'rollback'
-      ? `${review.blocksDiffering} block(s) of “${source.name}” (${formatBytes(review.blocksDiffering * source.blockSize)}) differ from the snapshot and will be overwritten. A safety snapshot of the current state is taken first.`
-      : review.overwrite
-        ? `${target} already exists. Restoring replaces its whole content with the snapshot (${formatBytes(snapshot.sourceBytes)}).`
-        : `Writes the snapshot (${formatBytes(snapshot.sourceBytes)}) to ${target}. Nothing else is changed.`;
-  return (
-    <>
-      <p className={review.kind === 'rollback' || review.overwrite ? 'warn-text' : ''} data-testid="restore-review">
-        {text}
-      </p>
-      <div className="dialog-actions">
-        <button type="button" onClick={onBack}>
-          Back
-        </button>
-        <button type="button" className={review.kind === 'file' && !review.overwrite ? 'primary' : 'danger'} onClick={onConfirm} autoFocus>
-          {review.kind === 'rollback' ? 'Roll back' : review.overwrite ? 'Overwrite and restore' : 'Restore'}
-        </button>
-      </div>
-    </>
   );
 }

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { Job } from '../../engine/api/contract';
 import { api } from '../api/client';
+import { isFinished } from '../ui/use-job';
 
 /**
- * The newest state of every job of one source, from `job` events. Finished jobs stay in the map
- * so the screen can show how the last run ended.
+ * The newest state of every job of one source, from `job` events, for live progress in the
+ * snapshot table (a snapshot started by a policy or from the tray shows there too).
  */
 export function useLiveJobs(sourceId: string): Map<string, Job> {
   const [jobs, setJobs] = useState(() => new Map<string, Job>());
@@ -18,11 +19,9 @@ export function useLiveJobs(sourceId: string): Map<string, Job> {
   return jobs;
 }
 
-export const isActive = (j: Job) => j.status === 'queued' || j.status === 'running';
-
 /** Progress of a running snapshot, by snapshot id, for the table's live status. */
 export function progressBySnapshot(jobs: Map<string, Job>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const j of jobs.values()) if (j.snapshotId && j.progress && isActive(j)) out.set(j.snapshotId, j.progress.percent);
+  for (const j of jobs.values()) if (j.snapshotId && j.progress && !isFinished(j)) out.set(j.snapshotId, j.progress.percent);
   return out;
 }

@@ -43,50 +43,54 @@ export function PolicyEditor({ policy, initial, sources, onDone }: Props) {
   };
   return (
     <form
-      className="form policy-editor"
+      className="policy-editor"
       aria-label={policy ? `Edit policy ${policy.name}` : 'New policy'}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
       }}
     >
-      <div className="row wrap">
-        <label className="field inline">
-          Policy name
-          <input name="policyName" required maxLength={80} value={value.name} onChange={(e) => edit({ name: e.target.value })} />
-        </label>
-        <label className="check">
-          <input type="checkbox" name="enabled" checked={value.enabled !== false} onChange={(e) => edit({ enabled: e.target.checked })} /> Enabled
-        </label>
-      </div>
-      <fieldset>
-        <legend>Schedule</legend>
-        <ScheduleGrid value={value} onChange={(s) => edit(s)} />
-      </fieldset>
-      <RetentionFields value={value} onChange={edit} />
-      <OffPeakFields value={value} onChange={edit} />
-      <fieldset>
-        <legend>Disks it applies to</legend>
-        {sources.length === 0 && <p className="muted">No disks yet.</p>}
-        {sources.map((s) => (
-          <label key={s.id} className="check">
-            <input type="checkbox" checked={chosen.includes(s.id)} onChange={() => toggleSource(s.id)} /> {s.name}
+      <div className="form policy-main">
+        <div className="row wrap">
+          <label className="field inline">
+            Policy name
+            <input name="policyName" required maxLength={80} value={value.name} onChange={(e) => edit({ name: e.target.value })} />
           </label>
-        ))}
-      </fieldset>
-      <fieldset>
-        <legend>Preview</legend>
-        <PolicyPreviewPanel policy={value} sources={sources} />
-      </fieldset>
-      <ErrorBox error={error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save policy'}
-        </button>
+          <label className="check">
+            <input type="checkbox" name="enabled" checked={value.enabled !== false} onChange={(e) => edit({ enabled: e.target.checked })} /> Enabled
+          </label>
+        </div>
+        <fieldset>
+          <legend>Schedule</legend>
+          <ScheduleGrid value={value} onChange={(s) => edit(s)} />
+        </fieldset>
+        <RetentionFields value={value} onChange={edit} />
+        <OffPeakFields value={value} onChange={edit} />
+        <fieldset>
+          <legend>Disks it applies to</legend>
+          {sources.length === 0 && <p className="muted">No disks yet.</p>}
+          {sources.map((s) => (
+            <label key={s.id} className="check">
+              <input type="checkbox" checked={chosen.includes(s.id)} onChange={() => toggleSource(s.id)} /> {s.name}
+            </label>
+          ))}
+        </fieldset>
       </div>
+      <aside className="form policy-side">
+        <fieldset>
+          <legend>Preview</legend>
+          <PolicyPreviewPanel policy={value} sources={sources} />
+        </fieldset>
+        <ErrorBox error={error} />
+        <div className="actions">
+          <button type="button" onClick={onDone}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save policy'}
+          </button>
+        </div>
+      </aside>
     </form>
   );
 }

@@ -39,7 +39,7 @@ export function PolicyPreviewPanel({ policy, sources }: { policy: PolicyInput; s
       <ul className="plain" data-testid="next-runs">
         {preview?.nextRuns.map((r) => (
           <li key={r.at}>
-            {formatDateTime(r.at)} <span className="muted">{r.sourceIds.length ? r.sourceIds.map(nameOf).join(', ') : 'no disks yet'}</span>
+            {formatDateTime(r.at)} <span className="muted">{r.sourceIds.length ? r.sourceIds.map(nameOf).join(', ') : 'no disk chosen'}</span>
           </li>
         ))}
       </ul>

@@ -6,13 +6,24 @@ import { useEffect, useRef, type ReactNode } from 'react';
  */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const latestOnClose = useRef(onClose);
   useEffect(() => {
-    const d = ref.current;
-    if (d && !d.open) d.showModal();
-    return () => d?.close();
+    latestOnClose.current = onClose;
+  });
+  useEffect(() => {
+    const d = ref.current!;
+    const closed = () => latestOnClose.current();
+    d.addEventListener('close', closed);
+    if (!d.open) d.showModal();
+    return () => {
+      // Closing (not just removing) the dialog gives focus back to its opener; the listener goes
+      // first so that this close, and a development re-mount, do not count as the user's.
+      d.removeEventListener('close', closed);
+      d.close();
+    };
   }, []);
   return (
-    <dialog ref={ref} className="dialog" aria-label={title} onClose={onClose}>
+    <dialog ref={ref} className="dialog" aria-label={title}>
       <h2>{title}</h2>
       {children}
     </dialog>

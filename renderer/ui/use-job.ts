@@ -8,7 +8,7 @@ export const isFinished = (j: Job) => j.status !== 'queued' && j.status !== 'run
  * Follows one job started from this screen. It listens from mount, not from the call's answer,
  * because a short job can send its last event before the call that started it returns.
  */
-export function useTrackedJob(): { job: Job | null; track: (j: Job) => void; clear: () => void } {
+export function useTrackedJob(): { job: Job | null; track: (j: Job) => void } {
   const seen = useRef(new Map<string, Job>());
   const [tracked, setTracked] = useState<string | null>(null);
   const [job, setJob] = useState<Job | null>(null);
@@ -25,9 +25,5 @@ export function useTrackedJob(): { job: Job | null; track: (j: Job) => void; cle
     setTracked(j.id);
     setJob(newer && (isFinished(newer) || !isFinished(j)) ? newer : j);
   }, []);
-  const clear = useCallback(() => {
-    setTracked(null);
-    setJob(null);
-  }, []);
-  return { job, track, clear };
+  return { job, track };
 }

@@ -49,7 +49,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], reloadOn: Ev
 }
 
 /** Runs an action, keeping its error for display; returns undefined when it failed. */
-export function useAction(): [ShownError | null, <T>(fn: () => Promise<T>) => Promise<T | undefined>, () => void] {
+export function useAction(): [ShownError | null, <T>(fn: () => Promise<T>) => Promise<T | undefined>] {
   const [error, setError] = useState<ShownError | null>(null);
   const run = useCallback(async <T,>(fn: () => Promise<T>) => {
     setError(null);
@@ -60,5 +60,5 @@ export function useAction(): [ShownError | null, <T>(fn: () => Promise<T>) => Pr
       return undefined;
     }
   }, []);
-  return [error, run, () => setError(null)];
+  return [error, run];
 }

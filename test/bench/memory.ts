@@ -22,7 +22,7 @@ import { SeededStream, applyWrites, dayOfWrites, writeImage } from './workload';
 const { values } = parseArgs({
   options: {
     big: { type: 'string', default: '1T' },
-    incr: { type: 'string', default: '64G' },
+    incr: { type: 'string', default: '32G' },
     chain: { type: 'string', default: '1000' },
     'keep-docs': { type: 'boolean', default: false },
   },
@@ -116,21 +116,23 @@ async function main(): Promise<void> {
   const dir = await fsp.mkdtemp(join(tmpdir(), 'strata-memory-'));
   const rows: string[][] = [];
   try {
+    const add = (r: string[]) => {
+      rows.push(r);
+      console.error(r.join(' | '));
+    };
     const ref = join(dir, 'ref.img');
     await writeImage(ref, 2 * 1024 ** 3, 'strata-reference');
     const small = await snapshotOf(dir, ref);
-    rows.push(['full snapshot, 2 GiB reference image', `${small.full.seconds.toFixed(1)} s`, mib(small.full.peakRssBytes), '']);
+    add(['full snapshot, 2 GiB reference image', `${small.full.seconds.toFixed(1)} s`, mib(small.full.peakRssBytes), mib(JSON.parse(small.full.stdout).addedBytes)]);
     await fsp.rm(ref);
     await fsp.rm(small.home, { recursive: true });
+    const chain = await chainListing(dir, Number(values.chain));
+    add([`\`strata chain\` of ${chain.listed} snapshots (CLI, incl. start-up)`, `${chain.seconds.toFixed(2)} s`, '', '']);
+    add(await incremental(dir, parseSize(values.incr!, 'size'), values.incr!));
     const image = join(dir, 'big.img');
     await sparseImage(image, big);
     const bigRun = await snapshotOf(dir, image);
-    rows.push([`full snapshot, ${values.big} sparse image`, `${bigRun.full.seconds.toFixed(1)} s`, mib(bigRun.full.peakRssBytes), mib(JSON.parse(bigRun.full.stdout).addedBytes)]);
-    await fsp.rm(image);
-    await fsp.rm(bigRun.home, { recursive: true });
-    rows.push(await incremental(dir, parseSize(values.incr!, 'size'), values.incr!));
-    const chain = await chainListing(dir, Number(values.chain));
-    rows.push([`\`strata chain\` of ${chain.listed} snapshots (CLI, incl. start-up)`, `${chain.seconds.toFixed(2)} s`, '', '']);
+    add([`full snapshot, ${values.big} sparse image`, `${bigRun.full.seconds.toFixed(1)} s`, mib(bigRun.full.peakRssBytes), mib(JSON.parse(bigRun.full.stdout).addedBytes)]);
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }

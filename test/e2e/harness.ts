@@ -80,7 +80,7 @@ export async function withE2e(t: TestContext, fn: (e: E2e) => Promise<void>): Pr
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    await page.goto(server.url);
+    await openApp(page, server.url);
     const e: E2e = {
       dir, home, server, browser, page,
       cli: async (args) => {
@@ -110,6 +110,19 @@ export async function withE2e(t: TestContext, fn: (e: E2e) => Promise<void>): Pr
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Loads the page, retrying while the web host answers 503: that is the moment another build is
+ * rewriting dist/renderer (developers share one tree), not a failure of the app.
+ */
+export async function openApp(page: Page, url: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await page.goto(url);
+    if (res?.status() !== 503 || attempt === 20) break;
+    await page.waitForTimeout(500);
+  }
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
 
 /** Goes to a screen through the navigation, as a user would. */

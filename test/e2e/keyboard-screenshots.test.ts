@@ -4,10 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createImage, mutateImage } from '../helpers/images';
+import { ROOT } from '../helpers/cli';
 import { addDisk, openScreen, SCREENSHOTS, takeSnapshot, withE2e } from './harness';
 
 const MiB = 1024 * 1024;
@@ -39,8 +40,7 @@ test('the main screens work from the keyboard alone', async (t) => {
     await addDisk(page, { path: image, name: 'laptop' });
     await takeSnapshot(page, 'first');
 
-    await page.goto(page.url().replace(/#.*$/, '#/disks'));
-    await page.getByRole('heading', { name: 'Disks', level: 2 }).waitFor();
+    // From here on, only keys.
     await tabTo(page, 'Policies');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Policies', level: 2 }).waitFor();
@@ -71,8 +71,24 @@ test('the main screens work from the keyboard alone', async (t) => {
       await page.getByRole('heading', { name, level: 2 }).waitFor();
     }
     await page.getByRole('row').filter({ hasText: 'snapshot' }).first().waitFor();
+
+    // The theme toggle overrides the system preference: system → light → dark.
+    await page.emulateMedia({ colorScheme: 'light' });
+    const lightBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await tabTo(page, /switch theme$/);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), lightBackground);
   });
 });
+
+/** The README shows the desktop-size shots; refreshed on request only, so a test run never edits docs/. */
+function copyToDocs(files: string[]): void {
+  const docs = join(ROOT, 'docs', 'screenshots');
+  mkdirSync(docs, { recursive: true });
+  for (const f of files) copyFileSync(f, join(docs, basename(f).replace('-1280x800', '')));
+}
 
 const VIEWPORTS = [
   { width: 1280, height: 800 },
@@ -153,6 +169,7 @@ test('screenshots of every screen, in two sizes and two themes', async (t) => {
     }
     assert.equal(files.length, 32);
     for (const f of files) assert.equal(readFileSync(f).subarray(0, 8).toString('hex'), PNG_MAGIC, `${f} is a PNG`);
+    if (process.env.STRATA_DOCS_SCREENSHOTS === '1') copyToDocs(files.filter((f) => f.includes('-1280x800-')));
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.emulateMedia({ colorScheme: 'light' });
     const light = await background();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Chain, Policy, Source } from '../../engine/api/contract';
 import { createImage } from '../helpers/images';
-import { addDisk, openScreen, takeSnapshot, withE2e } from './harness';
+import { addDisk, openApp, openScreen, takeSnapshot, withE2e } from './harness';
 
 const MiB = 1024 * 1024;
 const PASSPHRASE = 'correct horse battery staple';
@@ -49,6 +49,19 @@ test('a policy made in the grid editor shows its next runs and applies to a disk
     const row = page.getByRole('row').filter({ hasText: 'laptop' });
     await row.filter({ hasText: 'twice daily' }).waitFor();
     assert.match((await row.locator('td').last().textContent()) ?? '', /^\d{4}-\d\d-\d\d (02|14):00$/);
+
+    // Editing unbinds the disk; deleting the policy removes it and leaves the disk alone.
+    await openScreen(page, 'Policies');
+    await page.getByRole('button', { name: 'Edit twice daily' }).click();
+    await page.getByRole('checkbox', { name: 'laptop' }).uncheck();
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await item.filter({ hasText: 'No disks' }).waitFor();
+    assert.deepEqual(((await api('listPolicies')) as Policy[])[0]!.sourceIds, []);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete twice daily' }).click();
+    await page.getByText('No policies yet.').waitFor();
+    assert.deepEqual(await api('listPolicies'), []);
+    assert.equal(((await api('listSources')) as Source[]).length, 1);
   });
 });
 
@@ -56,8 +69,18 @@ test('an encrypted disk shows its badge, offers no plaintext switch, and a wrong
   await withE2e(t, async (e) => {
     const image = join(e.dir, 'vault.img');
     await createImage(image, 4 * MiB, 5);
-    await addDisk(e.page, { path: image, name: 'vault', encrypted: true, passphrase: PASSPHRASE });
     const page = e.page;
+
+    // A path that does not exist: the engine's message and what to do about it.
+    await openScreen(page, 'Disks');
+    await page.getByRole('button', { name: 'Add disk' }).click();
+    await page.getByLabel('Disk or image file').fill(join(e.dir, 'missing.img'));
+    await page.getByRole('button', { name: 'Add disk' }).click();
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: 'missing.img' }).waitFor();
+    assert.match((await alert.textContent()) ?? '', /E_[A-Z_]+.*(Check|Reload|Try)/);
+
+    await addDisk(page, { path: image, name: 'vault', encrypted: true, passphrase: PASSPHRASE });
 
     await page.getByRole('region', { name: 'vault' }).getByText('Encrypted', { exact: true }).waitFor();
     assert.match((await page.getByTestId('encryption-note').textContent()) ?? '', /cannot be switched to plaintext/);
@@ -73,7 +96,7 @@ test('an encrypted disk shows its badge, offers no plaintext switch, and a wrong
 
     // A new host process starts locked: the UI asks for the passphrase and refuses a wrong one.
     await e.restartServer();
-    await page.goto(e.server.url);
+    await openApp(page, e.server.url);
     const unlock = page.getByRole('form', { name: 'Unlock the repository' });
     await unlock.getByLabel('Passphrase').fill('not the passphrase');
     await unlock.getByRole('button', { name: 'Unlock' }).click();

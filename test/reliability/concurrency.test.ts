@@ -103,3 +103,22 @@ test('a second snapshot of a source that is being snapshotted is refused with E_
     assert.equal(check.code, 0, check.stdout);
   });
 });
+
+test('an exclusive lock torn by a crash (empty file) is recovered, not mistaken for a live holder', async () => {
+  await withTempDir(async (dir) => {
+    const home = join(dir, 'home');
+    await createImage(join(dir, 'disk.img'), MiB, 34);
+    const svc = await openService(home);
+    try {
+      await svc.addSource({ path: join(dir, 'disk.img'), name: 'disk', blockSize: 16 * 1024 });
+      const snap = await svc.createSnapshot('disk');
+      await fsp.mkdir(join(home, 'repository', 'locks'), { recursive: true });
+      await fsp.writeFile(join(home, 'repository', 'locks', 'exclusive'), '');
+      const r = await svc.deleteSnapshot(snap.id);
+      assert.equal(r.snapshotId, snap.id);
+      assert.deepEqual(await fsp.readdir(join(home, 'repository', 'locks')), []);
+    } finally {
+      await svc.close();
+    }
+  });
+});

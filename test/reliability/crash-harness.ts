@@ -66,7 +66,7 @@ export async function runCrashHarness(dir: string, opts: { killsPerOp: number; s
       await verify(s);
       if (run.killed && s.figures.kills[op]! % 50 === 0) opts.log?.(`${op}: ${s.figures.kills[op]} kills so far (restores verified ${s.figures.restoresVerified})`);
     }
-    opts.log?.(`${op}: ${s.figures.kills[op]} kills (work ≈ ${workMs.toFixed(0)} ms)`);
+    opts.log?.(`${op}: ${s.figures.kills[op]} kills (work ≈ ${workMs.toFixed(0)} ms); so far ${JSON.stringify(s.figures)}`);
   }
   return s.figures;
 }
@@ -131,7 +131,7 @@ async function runOp(s: State, op: CrashOp, killAfterMs: number | null) {
   return run;
 }
 
-/** After a key change (finished or killed), exactly the new or the old passphrase must open the keys. */
+/** After a key change (finished or killed), the new passphrase or else the old one must open the keys. */
 async function adoptPassphrase(s: State, next: string): Promise<void> {
   const opens = async (p: string) => {
     const svc = await openService(s.home, { passphrase: async () => p });
