@@ -89,18 +89,22 @@ export class WorkerPool {
  * round trip would cost more than it saves.
  */
 export class PooledProcessor implements BlockProcessor {
-  private readonly pool: WorkerPool;
+  private pool: WorkerPool | null = null;
   private readonly inline: InlineProcessor;
 
-  constructor(domain: KeyDomain, opts: PoolOptions = {}) {
-    this.pool = new WorkerPool(domain, opts);
+  constructor(private readonly domain: KeyDomain, private readonly opts: PoolOptions = {}) {
     this.inline = new InlineProcessor(domain, opts.compress ?? true);
+  }
+
+  /** Threads start on the first large batch: an incremental with few changes never needs them. */
+  private workers(): WorkerPool {
+    return (this.pool ??= new WorkerPool(this.domain, this.opts));
   }
 
   /** Takes ownership of the jobs' memory: callers must not read job data after this call. */
   async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
     if (jobs.length < MIN_PARALLEL_JOBS) return this.inline.process(jobs, isKnown);
-    const reply = await this.pool.run<EncodeReply>('encode', jobs.map((j) => j.data));
+    const reply = await this.workers().run<EncodeReply>('encode', jobs.map((j) => j.data));
     const ids = Buffer.from(reply.ids.buffer, reply.ids.byteOffset, reply.ids.byteLength);
     const idBytes = ids.length / jobs.length;
     const out: ProcessedBlock[] = [];
@@ -112,8 +116,8 @@ export class PooledProcessor implements BlockProcessor {
     return out;
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 }
 
