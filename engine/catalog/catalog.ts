@@ -31,6 +31,8 @@ export interface CatalogRecovery {
 }
 
 export const STATE_FILE = 'state.json';
+/** What a job left unfinished by a process that is gone says. */
+export const INTERRUPTED_MESSAGE = 'interrupted: the process running it stopped';
 /** Finished jobs kept in the history; older ones drop off. */
 export const JOB_HISTORY_LIMIT = 1000;
 
@@ -136,6 +138,28 @@ export class Catalog {
       else d.jobs.push(job);
       if (d.jobs.length > JOB_HISTORY_LIMIT) d.jobs.splice(0, d.jobs.length - JOB_HISTORY_LIMIT);
       return job;
+    });
+  }
+
+  /**
+   * Marks the jobs left `queued` or `running` in the history as failed, interrupted; returns them.
+   * Jobs carry no pid, so call this only just after taking the scheduler lock: only its holder
+   * records unfinished jobs, and a holder that let go finished them first, so any still open
+   * were left by a holder that is gone (killed with -9, crashed, powered off).
+   */
+  async failInterruptedJobs(): Promise<Job[]> {
+    const open = (j: Job) => j.status === 'running' || j.status === 'queued';
+    if (!(await this.read()).jobs.some(open)) return [];
+    const at = new Date(this.clock.now()).toISOString();
+    return this.mutate((d) => {
+      const failed: Job[] = [];
+      d.jobs = d.jobs.map((j) => {
+        if (!open(j)) return j;
+        const job: Job = { ...j, status: 'failed', finishedAt: at, durationMs: null, message: INTERRUPTED_MESSAGE, error: { code: 'E_INTERRUPTED', message: INTERRUPTED_MESSAGE } };
+        failed.push(job);
+        return job;
+      });
+      return failed;
     });
   }
 

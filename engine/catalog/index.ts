@@ -8,5 +8,5 @@
  * - recovery: a missing file is rebuilt from the repository; a damaged one is first moved aside
  *   to `state.json.corrupt-<time>`, never overwritten.
  */
-export { Catalog, type CatalogRecovery, JOB_HISTORY_LIMIT } from './catalog';
+export { Catalog, type CatalogRecovery, JOB_HISTORY_LIMIT, INTERRUPTED_MESSAGE } from './catalog';
 export { DEFAULT_SETTINGS } from './settings';

@@ -12,6 +12,24 @@ export function parse<O extends Options>(args: string[], options: O, usage: stri
   }
 }
 
+/**
+ * Joins `--flag -1` into `--flag=-1` for the given flags: parseArgs takes a value that starts
+ * with "-" for a flag of its own and refuses it, though a negative number is a value here.
+ */
+export function joinNegativeValues(args: string[], flags: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return [...out, ...args.slice(i)];
+    const next = args[i + 1];
+    if (flags.includes(a) && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function positional(list: string[], i: number, name: string, usage: string): string {
   const v = list[i];
   if (v === undefined || v === '') throw new StrataError('E_USAGE', `missing ${name}\nusage: ${usage}`);

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'E_LOCKED'
   | 'E_MOUNTED'
   | 'E_CANCELLED'
+  | 'E_INTERRUPTED'
   | 'E_CORRUPT'
   | 'E_PASSPHRASE'
   | 'E_NEEDS_KEY'

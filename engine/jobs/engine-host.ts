@@ -7,7 +7,7 @@ import { Catalog } from '../catalog/catalog';
 import { Scheduler } from '../scheduler/scheduler';
 import { FixedSignals, osSignals } from '../scheduler/signals';
 import { fileLog } from '../scheduler/log';
-import { acquireSchedulerLock, type SchedulerLock } from '../scheduler/instance-lock';
+import { acquireSchedulerLock, failJobsOfGoneHolder, type SchedulerLock } from '../scheduler/instance-lock';
 import { createPool } from '../snapshot/pool';
 import { createApi } from './api-impl';
 import { applySignals } from './host-signals';
@@ -55,6 +55,7 @@ export async function openEngineHost(o: EngineHostOptions): Promise<EngineHost> 
   let lock: SchedulerLock | null = null;
   try {
     lock = await acquireSchedulerLock(o.home, { owner: o.host === 'electron' ? 'the Strata desktop app' : 'strata serve', clock });
+    await failJobsOfGoneHolder(catalog, log);
     await scheduler.start();
   } catch (err) {
     lockError = toErrorInfo(err).message;

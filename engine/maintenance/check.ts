@@ -8,6 +8,7 @@ import { decodeRecord } from '../pack/record';
 import { processAlive, staleLocks } from '../repo/lock';
 import type { Repository } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
+import { checksumMismatch } from '../repo/record-checksum';
 import { visitTree } from '../repo/tree-io';
 
 export interface CheckOptions {
@@ -66,12 +67,19 @@ async function listSnapshotsReporting(repo: Repository, report: CheckReport): Pr
   for (const name of await repo.store.list('snapshots')) {
     // Temp files of interrupted writes are reported as notices, not read as snapshots.
     if (!name.endsWith('.json')) continue;
+    const id = /([^/]+)\.json$/.exec(name)?.[1] ?? name;
+    let rec: SnapshotRecord;
     try {
-      out.push(JSON.parse((await repo.store.read(name)).toString('utf8')) as SnapshotRecord);
+      rec = JSON.parse((await repo.store.read(name)).toString('utf8')) as SnapshotRecord;
     } catch {
-      const id = /([^/]+)\.json$/.exec(name)?.[1] ?? name;
       report.problems.push({ kind: 'corrupt-snapshot', message: `${name} is damaged and cannot be read`, file: name, snapshots: [id] });
+      continue;
     }
+    // Valid JSON may still hold a flipped byte (in a name or a size): the checksum tells.
+    const mismatch = checksumMismatch(rec);
+    if (mismatch) report.problems.push({ kind: 'corrupt-snapshot', message: `the record of snapshot ${rec.name} (${id}) is damaged: ${mismatch}`, file: name, snapshots: [id] });
+    // Its manifest may still be sound: walk it too, so what it references is checked.
+    out.push(rec);
   }
   return out;
 }

@@ -20,6 +20,9 @@ export function assertRecordUnconverted(source: SourceRecord): void {
   if (!source.encrypted && source.wrappedSecret) throw converted(source, 'it carries a chain key (it was added encrypted)');
 }
 
+/** A file an interrupted atomic write left (the store names its temp files ".tmp-…"). */
+const isTempFile = (name: string) => /(^|\/)\.tmp-[^/]*$/.test(name);
+
 /** The record against what the chain already holds: its snapshots and its own packs/index. */
 export async function assertChainUnconverted(store: RepoStore, source: SourceRecord, snapshots: SnapshotRecord[]): Promise<void> {
   assertRecordUnconverted(source);
@@ -28,7 +31,9 @@ export async function assertChainUnconverted(store: RepoStore, source: SourceRec
     if (s.encrypted !== source.encrypted || sealed !== source.encrypted) throw converted(source, `its snapshot ${s.name} (${s.id}) was taken ${sealed ? 'encrypted' : 'without encryption'}`);
   }
   if (!source.encrypted) {
-    const own = [...(await store.list(indexDir(source.id))), ...(await store.list(packDir(source.id)))];
+    // A ".tmp-" file is what a killed atomic write left behind: garbage, not the chain's data.
+    const listed = [...(await store.list(indexDir(source.id))), ...(await store.list(packDir(source.id)))];
+    const own = listed.filter((n) => !isTempFile(n));
     if (own.length > 0) throw converted(source, `${own[0]} holds its data encrypted`);
   }
 }

@@ -40,6 +40,8 @@ export interface SnapshotRecord {
   tree?: TreeRef;
   /** Encrypted chains: the TreeRef sealed with the chain key (base64), AAD = the snapshot id. */
   sealedTree?: string;
+  /** SHA-256 (hex) of the record's canonical JSON without this field (record-checksum.ts). */
+  checksum?: string;
 }
 
 export interface InflightRecord {

@@ -14,6 +14,7 @@ import { decodeRecord } from '../pack/record';
 import { newFileId } from '../core/ids';
 import { acquireLock, type Lock, type LockKind } from './lock';
 import { assertRecordUnconverted } from './chain-guard';
+import { withChecksum } from './record-checksum';
 import {
   INFLIGHT_DIR, SNAPSHOTS_DIR, SOURCES_DIR, inflightFile, snapshotFile, sourceFile,
   type InflightRecord, type SnapshotRecord, type SourceRecord, type TreeRef,
@@ -130,8 +131,9 @@ export class Repository {
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
+  /** Writes a snapshot record with its checksum (computed here, so every writer has one). */
   async writeSnapshot(rec: SnapshotRecord): Promise<void> {
-    await this.store.write(snapshotFile(rec.sourceId, rec.id), Buffer.from(JSON.stringify(rec, null, 2)));
+    await this.store.write(snapshotFile(rec.sourceId, rec.id), Buffer.from(JSON.stringify(withChecksum(rec), null, 2)));
   }
 
   async removeSnapshot(rec: { sourceId: string; id: string }): Promise<void> {

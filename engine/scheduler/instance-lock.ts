@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../core/clock';
-import { StrataError } from '../core/errors';
+import { StrataError, toErrorInfo } from '../core/errors';
+import type { Job } from '../core/types';
 import { tryPidLock, type PidLockInfo } from '../catalog/pid-lock';
+import type { SchedulerLog } from './log';
 
 export const SCHEDULER_LOCK_FILE = 'scheduler.lock';
 
@@ -25,4 +27,18 @@ export async function acquireSchedulerLock(home: string, opts: { owner?: string;
     });
   }
   return { info: r.info, release: r.release };
+}
+
+/**
+ * Marks failed the jobs a previous holder of the lock left open (it was killed or crashed). Call
+ * it just after taking the lock, before any run starts: only the holder records unfinished jobs.
+ * A failure is logged, never fatal: the schedules matter more than the history.
+ */
+export async function failJobsOfGoneHolder(catalog: { failInterruptedJobs(): Promise<Job[]> }, log: SchedulerLog): Promise<void> {
+  try {
+    const jobs = await catalog.failInterruptedJobs();
+    if (jobs.length > 0) log.warn(`${jobs.length} job(s) left running by a process that stopped are marked failed: ${jobs.map((j) => j.id).join(', ')}`);
+  } catch (err) {
+    log.warn(`could not mark the jobs of a stopped process as failed: ${toErrorInfo(err).message}`);
+  }
 }

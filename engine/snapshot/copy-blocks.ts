@@ -13,12 +13,15 @@ import type { RateGate } from './throttle';
 
 /** How many chunks may be read and planned ahead of the oldest one still being processed. */
 const PIPELINE_DEPTH = 4;
+/** Chunk buffers a snapshot needs: those in the pipeline, the one being planned, one read ahead. */
+export const RING_CHUNKS = PIPELINE_DEPTH + 2;
 
 type Step = { zero: true } | { fp: bigint; id: Buffer | null; job: number };
 
 const ZERO: Step = { zero: true };
 
 interface Pending {
+  chunk: Buffer;
   steps: Step[];
   processed: Promise<ProcessedBlock[]>;
 }
@@ -64,8 +67,10 @@ async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: L
   const plan = planner(ctx.source.blockSize, parentLeaves);
   const tree = new TreeBuilder((bytes) => sink.putTree(bytes));
   let leaf = new LeafBuilder();
-  const apply = async ({ steps, processed }: Pending): Promise<void> => {
+  const apply = async ({ chunk, steps, processed }: Pending): Promise<void> => {
     const results = await processed;
+    // The processor is done reading the chunk: its buffer can take the next read.
+    ctx.reader.release(chunk);
     for (const step of steps) {
       if ('zero' in step) leaf.addZero();
       else {
@@ -96,7 +101,7 @@ async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: L
     // The processor may take the chunk's memory from here on; only `steps` is kept.
     const processed = jobs.length > 0 ? processor.process(jobs, sink.isKnown) : Promise.resolve([]);
     processed.catch(() => undefined);
-    pending.push({ steps, processed });
+    pending.push({ chunk, steps, processed });
     if (pending.length >= PIPELINE_DEPTH) await apply(pending.shift()!);
     done += bytes;
     ctx.meter.update(done);

@@ -44,6 +44,10 @@ export function packSpans(seq: number, kind: WorkerRequest['kind'], blocks: Uint
   const lengths = blocks.map((b) => b.byteLength);
   const idCopy = ids ? joinMovable([ids]) : undefined;
   const extra = idCopy ? [idCopy.buffer as ArrayBuffer] : [];
+  // Shared memory is read in place by the worker: nothing to move, nothing to copy.
+  if (typeof SharedArrayBuffer !== 'undefined' && shared instanceof SharedArrayBuffer && blocks.every((b) => b.buffer === shared)) {
+    return { request: { kind, seq, buf: new Uint8Array(shared), offsets: blocks.map((b) => b.byteOffset), lengths, ids: idCopy, where }, transfer: extra };
+  }
   if (movable) {
     return { request: { kind, seq, buf: new Uint8Array(shared), offsets: blocks.map((b) => b.byteOffset), lengths, ids: idCopy, where }, transfer: [shared, ...extra] };
   }

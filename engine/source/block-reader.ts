@@ -6,6 +6,41 @@ import { inspectSource, type SourceInfo } from './inspect';
 export const READ_CHUNK = 4 * 1024 * 1024;
 
 /**
+ * A fixed set of chunk buffers in shared memory, reused for the whole read: a fresh 4 MiB buffer
+ * per chunk costs page faults and garbage collection on every chunk, and shared memory lets
+ * worker threads read a chunk without copying it. A chunk is lent by `take` and comes back by
+ * `release` once nothing reads it any more.
+ */
+export class ChunkRing {
+  private readonly free: Buffer[] = [];
+  private readonly byMemory = new Map<ArrayBufferLike, Buffer>();
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly chunkBytes: number, count: number) {
+    for (let i = 0; i < count; i++) {
+      const buf = Buffer.from(new SharedArrayBuffer(chunkBytes));
+      this.free.push(buf);
+      this.byMemory.set(buf.buffer, buf);
+    }
+  }
+
+  async take(): Promise<Buffer> {
+    while (this.free.length === 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    return this.free.pop()!;
+  }
+
+  /** Returns a chunk (or any view into one) to the ring; views of other memory are ignored. */
+  release(view: Uint8Array): void {
+    const buf = this.byMemory.get(view.buffer);
+    if (!buf || this.free.includes(buf)) return;
+    this.free.push(buf);
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w();
+  }
+}
+
+/**
  * Reads a source front to back in large chunks, keeping one read ahead in flight so that the
  * disk works while the caller hashes. Fails with E_SOURCE_CHANGED if the source grows or
  * shrinks while it is read.
@@ -15,7 +50,14 @@ export class BlockReader {
   private offset = 0;
   private ahead: Promise<Buffer> | null = null;
 
-  constructor(private readonly info: SourceInfo, private readonly chunkBytes = READ_CHUNK) {}
+  constructor(private readonly info: SourceInfo, private readonly chunkBytes = READ_CHUNK, private readonly ring: ChunkRing | null = null) {
+    if (ring && ring.chunkBytes < chunkBytes) throw new StrataError('E_INVALID', `Expected ring chunks of at least ${chunkBytes} bytes, got ${ring.chunkBytes}`);
+  }
+
+  /** Gives a chunk returned by `next` back to the ring (a no-op without one). */
+  release(chunk: Buffer): void {
+    this.ring?.release(chunk);
+  }
 
   get size(): number {
     return this.info.size;
@@ -46,7 +88,7 @@ export class BlockReader {
   private async readAt(offset: number): Promise<Buffer> {
     const want = Math.min(this.chunkBytes, this.info.size - offset);
     if (want <= 0) return Buffer.alloc(0);
-    const buf = Buffer.allocUnsafe(want);
+    const buf = this.ring ? (await this.ring.take()).subarray(0, want) : Buffer.allocUnsafe(want);
     let done = 0;
     while (done < want) {
       const { bytesRead } = await this.fh!.read(buf, done, want - done, offset + done);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { Catalog } from '../../engine/catalog/catalog';
+import { Catalog, INTERRUPTED_MESSAGE } from '../../engine/catalog/catalog';
 import { FakeClock } from '../../engine/core/clock';
 import type { Job } from '../../engine/core/types';
 import { newJob } from '../../engine/scheduler/executor';
@@ -88,6 +88,28 @@ test('catalog: jobs are inserted or updated by id and listed newest first', asyn
     const jobs = await catalog.listJobs();
     assert.deepEqual(jobs.map((j: Job) => [j.id, j.status]), [[b.id, 'queued'], [a.id, 'succeeded']]);
     assert.equal((await catalog.listJobs(1)).length, 1);
+  });
+});
+
+test('catalog: jobs left queued or running by a process that is gone are marked failed, interrupted; finished ones stay', async () => {
+  await withCatalog(async ({ catalog, clock }) => {
+    const job = (status: Job['status']) => newJob(clock, { kind: 'snapshot', trigger: 'schedule', sourceId: null, policyId: null, status });
+    const [running, queued, done, failed] = [job('running'), job('queued'), job('succeeded'), job('failed')];
+    for (const j of [running, queued, done, failed]) await catalog.recordJob(j);
+    clock.advance(60_000);
+    const marked = await catalog.failInterruptedJobs();
+    assert.deepEqual(marked.map((j) => j.id).sort(), [running.id, queued.id].sort());
+    const byId = new Map((await catalog.listJobs()).map((j) => [j.id, j]));
+    for (const id of [running.id, queued.id]) {
+      const j = byId.get(id)!;
+      assert.equal(j.status, 'failed');
+      assert.equal(j.message, INTERRUPTED_MESSAGE);
+      assert.deepEqual(j.error, { code: 'E_INTERRUPTED', message: 'interrupted: the process running it stopped' });
+      assert.equal(j.finishedAt, '2026-11-25T12:01:00.000Z');
+    }
+    assert.deepEqual(byId.get(done.id), done);
+    assert.deepEqual(byId.get(failed.id), failed);
+    assert.deepEqual(await catalog.failInterruptedJobs(), [], 'nothing is left open the second time');
   });
 });
 

@@ -135,3 +135,29 @@ test('restoring an encrypted snapshot needs the key: none gives E_NEEDS_KEY, a w
     assert.deepEqual(await hashTree(home), before);
   });
 });
+
+test('a plaintext chain with temp files left in its own packs/ and index/ by a killed write is not taken for an encrypted one', async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'disk.img');
+    await createImage(img, 2 * MiB, 7);
+    const home = join(dir, 'home');
+    const svc = await openService(home);
+    try {
+      const src = await svc.addSource({ path: img, name: 'disk' });
+      await svc.createSnapshot('disk');
+      const repo = join(home, 'repository');
+      for (const sub of [join('packs', src.id, 'ab'), join('index', src.id)]) {
+        await fsp.mkdir(join(repo, sub), { recursive: true });
+        await fsp.writeFile(join(repo, sub, '.tmp-0123456789ab'), 'torn');
+      }
+      await svc.createSnapshot('disk');
+      const report = await svc.check();
+      assert.deepEqual(report.problems, [], JSON.stringify(report.problems));
+      // A real file there still gives the record away.
+      await fsp.writeFile(join(repo, 'index', src.id, '00ff'), 'data');
+      await assert.rejects(svc.createSnapshot('disk'), code('E_ENCRYPTION', NO_CHANGE));
+    } finally {
+      await svc.close();
+    }
+  });
+});

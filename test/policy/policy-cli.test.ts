@@ -79,3 +79,26 @@ test('strata policy refuses hour 24, empty weekdays, retention 0, an unknown sou
     assert.deepEqual(jobs.json, []);
   });
 });
+
+test('strata policy create keeps forever with --retention-days -1 (a separate value), forever or keep; -2 is refused by the rules', async () => {
+  await withTempDir(async (dir) => {
+    const cli = (...args: string[]) => runCli(['--home', join(dir, 'home'), '--json', ...args]);
+    const cases: [string, string[]][] = [
+      ['separate -1', ['--retention-days', '-1']],
+      ['-1 before other flags', ['--retention-days', '-1', '--weekdays', '1-5']],
+      ['forever', ['--retention-days', 'forever']],
+      ['keep', ['--retention-days', 'KEEP']],
+      ['joined', ['--retention-days=-1']],
+    ];
+    for (const [i, [what, flags]] of cases.entries()) {
+      const r = await cli('policy', 'create', `p${i}`, '--hours', '3', ...flags);
+      assert.equal(r.code, 0, `${what}: ${r.stderr}`);
+      assert.equal((r.json as Policy).retentionDays, -1, what);
+    }
+    const two = await cli('policy', 'create', 'q', '--hours', '3', '--retention-days', '-2');
+    assert.equal(two.code, 1, two.stderr);
+    assert.match(JSON.parse(two.stderr).error.message, /Expected retention days from 1 to 65535, or -1 to keep until deleted, got -2/);
+    const human = await runCli(['--home', join(dir, 'home'), 'policy', 'list']);
+    assert.equal(human.stdout.match(/ forever /g)?.length, cases.length);
+  });
+});

@@ -54,6 +54,13 @@ async function flip(path: string, offset: number): Promise<void> {
   await fsp.writeFile(path, buf);
 }
 
+/** Flips the lowest bit of one byte: a letter or digit stays one, so JSON stays valid. */
+async function flip1(path: string, offset: number): Promise<void> {
+  const buf = await fsp.readFile(path);
+  buf[offset]! ^= 0x01;
+  await fsp.writeFile(path, buf);
+}
+
 /** Restores every snapshot: the ids that fail with E_CORRUPT; the others must be byte-identical. */
 async function restoreAll(f: Fixture): Promise<Set<string>> {
   const failed = new Set<string>();
@@ -150,6 +157,36 @@ test('a damaged snapshot record is named; the other snapshots restore', async ()
       await f.svc.restore(id, join(f.dir, 'x.img'), { force: true }).catch(() => assert.fail(`${id} must restore despite the damaged record of ${first}`));
       assert.equal(await sha256File(join(f.dir, 'x.img')), hash);
     }
+  });
+});
+
+test('a flipped byte that leaves a snapshot record valid JSON is caught by its checksum; a record without one is accepted', async () => {
+  await withFixture(async (f) => {
+    const [first, second] = [...f.hashes.keys()];
+    const fileOf = async (id: string) => (await files(f.repo, 'snapshots')).find((p) => p.endsWith(`${id}.json`))!;
+    const firstFile = await fileOf(first!);
+    const rec = JSON.parse(await fsp.readFile(firstFile, 'utf8')) as { name: string; checksum?: string };
+    assert.match(rec.checksum ?? '', /^[0-9a-f]{64}$/, 'writeSnapshot records a checksum');
+    assert.equal((await f.svc.check()).ok, true);
+
+    const text = await fsp.readFile(firstFile);
+    const at = text.indexOf(`"name": "${rec.name}"`) + '"name": "'.length;
+    await flip1(firstFile, at);
+    const damaged = JSON.parse(await fsp.readFile(firstFile, 'utf8')) as { name: string };
+    assert.notEqual(damaged.name, rec.name, 'the name changed, and the JSON is still valid');
+
+    // Lenient: a record written before checksums existed has none, and is not a problem.
+    const secondFile = await fileOf(second!);
+    const { checksum: _gone, ...legacy } = JSON.parse(await fsp.readFile(secondFile, 'utf8')) as Record<string, unknown>;
+    await fsp.writeFile(secondFile, JSON.stringify(legacy, null, 2));
+
+    const report = await f.svc.check();
+    assert.equal(report.ok, false);
+    const corrupt = report.problems.filter((p) => p.kind === 'corrupt-snapshot');
+    assert.equal(corrupt.length, 1, JSON.stringify(report.problems));
+    assert.deepEqual(corrupt[0]!.snapshots, [first]);
+    assert.match(corrupt[0]!.message, new RegExp(`snapshot .*\\(${first}\\) is damaged: its checksum`));
+    assert.ok(corrupt[0]!.file?.endsWith(`${first}.json`));
   });
 });
 

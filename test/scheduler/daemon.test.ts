@@ -67,3 +67,50 @@ test('strata daemon on a sped-up clock takes real snapshots of a real image, exp
     await assert.rejects(fsp.access(join(home, 'scheduler.lock')), 'the single-instance lock is released');
   });
 });
+
+test('a snapshot job left running by a daemon killed with -9 is marked failed, interrupted, by the next daemon (not by the CLI)', async () => {
+  await withTempDir(async (dir) => {
+    const home = join(dir, 'home');
+    const img = join(dir, 'vm.img');
+    await createImage(img, 12 * 1024 * 1024, 9);
+    const cli = (...args: string[]) => runCli(['--home', home, '--json', ...args], { env: { TZ: 'UTC' } });
+    assert.equal((await cli('source', 'add', img, '--name', 'vm')).code, 0);
+    // Every hour, read at 1 MiB/s: a day ahead, the first look catches up at once and the snapshot takes seconds.
+    assert.equal((await cli('policy', 'create', 'hourly', '--hours', '0-23', '--retention-days', '1', '--io-budget', '1M', '--apply', 'vm')).code, 0);
+    const env = { ...process.env, TZ: 'UTC', STRATA_TEST_FAST_KDF: '1', STRATA_CLOCK_START: new Date(systemClock.now() + 24 * HOUR).toISOString() };
+    const start = () => {
+      const child = spawn(process.execPath, [CLI, '--home', home, 'daemon', '--stop-grace', '1s'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+      return { child, exited };
+    };
+    const jobs = async () => ((await cli('jobs', '--limit', '500')).json as Job[]).filter((j) => j.kind === 'snapshot');
+    const first = start();
+    let running: Job | undefined;
+    try {
+      for (let i = 0; i < 300 && !running; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        running = (await jobs()).find((j) => j.status === 'running');
+      }
+      assert.ok(running, 'the daemon records its snapshot as running');
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    assert.equal(await first.exited, 'SIGKILL');
+    assert.equal((await jobs()).find((j) => j.id === running!.id)?.status, 'running', 'the CLI does not hold the scheduler lock and leaves it');
+
+    const logFile = join(home, 'logs', 'daemon.log');
+    const second = start();
+    try {
+      // The first daemon's start is in the log too: wait for the second's.
+      const starts = async () => (await fsp.readFile(logFile, 'utf8')).match(/scheduler started/g)?.length ?? 0;
+      for (let i = 0; i < 300 && (await starts()) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    assert.equal(await second.exited, 0);
+    const after = (await jobs()).find((j) => j.id === running!.id);
+    assert.equal(after?.status, 'failed', JSON.stringify(after));
+    assert.equal(after?.error?.message, 'interrupted: the process running it stopped');
+    assert.match(await fsp.readFile(logFile, 'utf8'), new RegExp(`1 job\\(s\\) left running by a process that stopped are marked failed: ${running!.id}`));
+  });
+});

@@ -6,7 +6,7 @@ import { Catalog } from '../../catalog/catalog';
 import { createPool } from '../../snapshot/pool';
 import { Scheduler, DEFAULT_TICK_MS } from '../../scheduler/scheduler';
 import { ServiceExecutor } from '../../scheduler/executor';
-import { acquireSchedulerLock } from '../../scheduler/instance-lock';
+import { acquireSchedulerLock, failJobsOfGoneHolder } from '../../scheduler/instance-lock';
 import { fileLog, type SchedulerLog } from '../../scheduler/log';
 import { osSignals, type PowerSetting } from '../../scheduler/signals';
 import { ScaledClock } from '../../scheduler/scaled-clock';
@@ -97,6 +97,7 @@ export const daemonCommand: Command = async (ctx) => {
     const catalog = await Catalog.open(ctx.home, { clock, service, timeZone });
     try {
       if (catalog.recovery) log.warn(catalog.recovery.message);
+      await failJobsOfGoneHolder(catalog, log);
       const executor = new ServiceExecutor(service, clock, { history: catalog });
       const scheduler = new Scheduler({ clock, catalog, service, executor, signals: osSignals(power), log, timeZone, tickMs });
       const stopped = stopOnSignal(scheduler, log, graceMs, ctx.signal);

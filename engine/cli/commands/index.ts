@@ -47,7 +47,7 @@ usage: strata [--home DIR] [--json] [--key-file FILE] COMMAND
                                                                  STRATA_NEW_PASSPHRASE or asked twice
   gc                                                             remove unreferenced data and leftovers of interrupted work
   repair index                                                   rebuild the index from the packs; says what cannot be recovered
-  policy create NAME --hours 2,14 [--weekdays 1-7] --retention-days 30 [--keep-daily N …] [--ac-only]
+  policy create NAME --hours 2,14 [--weekdays 1-7] --retention-days 30|-1|forever [--keep-daily N …] [--ac-only]
          [--idle-minutes N] [--deadline-minutes N] [--io-budget 50M] [--apply SOURCE]   an automatic snapshot policy
   policy list | show POLICY | apply POLICY SOURCE… | unapply POLICY SOURCE… | delete POLICY
   jobs [--limit N] [--source S] [--policy P]                     the job history: runs, skips, expiries

@@ -5,13 +5,14 @@ import type { PolicyInput, PolicyPreview } from '../../api/contract';
 import { Catalog } from '../../catalog/catalog';
 import { describeHours, describeWeekdays, parseHours, parseWeekdays } from '../../policy/lists';
 import { nextRunAt } from '../../policy/schedule';
+import { KEEP_FOREVER } from '../../policy/validate';
 import { localStamp } from '../../scheduler/log';
 import { systemClock } from '../../core/clock';
-import { noExtra, parse, positional } from '../args';
+import { joinNegativeValues, noExtra, parse, positional } from '../args';
 import type { CommandContext, Command } from '../context';
 import { bytes, table } from '../format';
 
-const USAGE = `strata policy create NAME --hours 2,14 [--weekdays 1-7] --retention-days 30 [--keep-last N] [--keep-hourly N]
+const USAGE = `strata policy create NAME --hours 2,14 [--weekdays 1-7] --retention-days 30|-1|forever [--keep-last N] [--keep-hourly N]
          [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--ac-only] [--idle-minutes N]
          [--deadline-minutes N] [--io-budget 50M] [--apply SOURCE]… [--disabled]
        strata policy list | show POLICY [--runs N] | apply POLICY SOURCE… | unapply POLICY SOURCE… | delete POLICY`;
@@ -36,13 +37,18 @@ function intFlag(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
+/** Retention days: a whole number, or -1, "forever" or "keep" to keep until deleted by hand. */
+function retentionFlag(value: string): number {
+  return /^\s*(forever|keep)\s*$/i.test(value) ? KEEP_FOREVER : intFlag(value, 'retention-days')!;
+}
+
 function required(value: string | undefined, flag: string): string {
   if (value === undefined) throw new StrataError('E_USAGE', `missing --${flag}\nusage: ${USAGE}`);
   return value;
 }
 
 function createInput(rest: string[]): PolicyInput {
-  const { values, positionals } = parse(rest, CREATE_OPTIONS, USAGE);
+  const { values, positionals } = parse(joinNegativeValues(rest, ['--retention-days']), CREATE_OPTIONS, USAGE);
   noExtra(positionals, 1, USAGE);
   const gfs: GfsRules = {};
   for (const [flag, key] of Object.entries(GFS_FLAGS)) {
@@ -54,7 +60,7 @@ function createInput(rest: string[]): PolicyInput {
     enabled: !values.disabled,
     timePoints: parseHours(required(values.hours, 'hours')),
     repeatWeekdays: parseWeekdays(values.weekdays ?? '1-7'),
-    retentionDays: intFlag(required(values['retention-days'], 'retention-days'), 'retention-days')!,
+    retentionDays: retentionFlag(required(values['retention-days'], 'retention-days')),
     gfs: Object.keys(gfs).length > 0 ? gfs : null,
     offPeak: {
       requireAcPower: values['ac-only'] ?? false,
