@@ -13,7 +13,7 @@ const FLAG_ZSTD = 1;
 const FLAG_SEALED = 2;
 const MAGIC = 0x5342; // "SB"
 const VERSION = 1;
-const SAMPLE = 4096;
+const SAMPLE = 1024;
 
 /** 8 bytes naming the key domain in every record, so packs describe themselves for repair. */
 export function domainTag(domainName: string): Buffer {
