@@ -121,10 +121,16 @@ export class StrataService {
 
   // ---- snapshots ----
 
+  /**
+   * Takes a snapshot. The result's `exclusiveBytes` is what it added: the newest snapshot holds
+   * alone the blocks it stored, while a block it reuses belongs to an older snapshot as well.
+   * Sizes across the chain are worked out when the chain is listed, so taking a snapshot never
+   * walks the manifests of the others.
+   */
   async createSnapshot(sourceRef: string, input: CreateSnapshotInput = {}): Promise<Snapshot> {
     const src = await this.sourceRecord(sourceRef);
     const rec = await createSnapshot(this.repo, src, { ...input, processor: this.opts.processor });
-    return (await this.listSnapshots(src.id)).find((s) => s.id === rec.id) ?? snapshotView(rec, rec.addedBytes);
+    return snapshotView(rec, rec.addedBytes);
   }
 
   async listSnapshots(sourceRef?: string): Promise<Snapshot[]> {

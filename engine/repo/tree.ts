@@ -56,14 +56,16 @@ export function decodeLeaf(buf: Buffer): Leaf {
   return new Leaf(count, buf, 6 + Math.ceil(count / 8));
 }
 
-/** Accumulates one leaf's entries and encodes it. */
+/** Accumulates one leaf's entries and encodes it; entries go into one preallocated buffer. */
 export class LeafBuilder {
   private readonly bitmap: Buffer;
-  private readonly entries: Buffer[] = [];
+  private readonly entries: Buffer;
+  private used = 0;
   count = 0;
 
   constructor(capacity = LEAF_BLOCKS) {
     this.bitmap = Buffer.alloc(Math.ceil(capacity / 8));
+    this.entries = Buffer.allocUnsafe(capacity * ENTRY);
   }
 
   addZero(): void {
@@ -71,11 +73,10 @@ export class LeafBuilder {
     this.count++;
   }
 
-  add(fingerprint: bigint, id: Buffer): void {
-    const e = Buffer.allocUnsafe(ENTRY);
-    e.writeBigUInt64BE(fingerprint, 0);
-    id.copy(e, 8);
-    this.entries.push(e);
+  add(fingerprint: bigint, id: Uint8Array): void {
+    this.entries.writeBigUInt64BE(fingerprint, this.used);
+    this.entries.set(id, this.used + 8);
+    this.used += ENTRY;
     this.count++;
   }
 
@@ -84,7 +85,7 @@ export class LeafBuilder {
     head[0] = 0x4c;
     head[1] = VERSION;
     head.writeUInt32BE(this.count, 2);
-    return Buffer.concat([head, this.bitmap.subarray(0, Math.ceil(this.count / 8)), ...this.entries]);
+    return Buffer.concat([head, this.bitmap.subarray(0, Math.ceil(this.count / 8)), this.entries.subarray(0, this.used)]);
   }
 }
 

@@ -128,6 +128,7 @@ function planner(bs: number, parentLeaves: AsyncGenerator<{ leaf: Leaf }> | null
     // Holes and zeroed regions: one comparison for the whole chunk instead of one per block.
     if (zero.length < chunk.length) zero = Buffer.alloc(chunk.length);
     const allZero = chunk.equals(zero.subarray(0, chunk.length));
+    const zeroBlock = zero.subarray(0, bs);
     for (let off = 0; off < chunk.length; off += bs, block++) {
       const pos = block % LEAF_BLOCKS;
       if (pos === 0 && parentLeaves) parentLeaf = (await parentLeaves.next()).value?.leaf ?? null;
@@ -136,13 +137,14 @@ function planner(bs: number, parentLeaves: AsyncGenerator<{ leaf: Leaf }> | null
         continue;
       }
       const data = chunk.subarray(off, Math.min(off + bs, chunk.length));
-      if (data.equals(zero.subarray(0, data.length))) {
+      if (data.length === bs ? data.equals(zeroBlock) : data.equals(zero.subarray(0, data.length))) {
         steps.push(ZERO);
         continue;
       }
       const fp = xxh64(data);
       if (parentLeaf && pos < parentLeaf.count && !parentLeaf.isZero(pos) && parentLeaf.fingerprint(pos) === fp) {
-        steps.push({ fp, id: Buffer.from(parentLeaf.id(pos)), job: -1 });
+        // A view into the parent's leaf, which stays alive while the step does; the new leaf copies it.
+        steps.push({ fp, id: parentLeaf.id(pos), job: -1 });
       } else {
         steps.push({ fp, id: null, job: jobs.length });
         jobs.push({ data });
