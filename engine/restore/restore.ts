@@ -24,6 +24,12 @@ export interface RestoreOptions {
 const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 /** How many leaves are fetched and decoded ahead of the one being written. */
 const LEAVES_AHEAD = 4;
+/**
+ * Bytes written between background flushes. Without them the kernel holds a whole restore in
+ * the page cache and the final sync writes it all at once; flushing as we go lets the disk work
+ * while the next blocks are decoded.
+ */
+const FLUSH_EVERY = 128 * 1024 * 1024;
 
 /**
  * Restores a snapshot to an image file (sparse: zero blocks stay holes) or a block device.
@@ -89,6 +95,8 @@ async function writeLeaves(fh: FileHandle, leaves: AsyncGenerator<{ leaf: Leaf }
   let blocksWritten = 0;
   let bytesWritten = 0;
   let zeroBlocks = 0;
+  let unflushed = 0;
+  let flushing: Promise<void> | null = null;
   const writeOne = async ({ leaf, blocks: pending }: (typeof ahead)[number]) => {
     const base = leafNo * LEAF_BLOCKS * bs;
     const blocks = await pending;
@@ -97,6 +105,13 @@ async function writeLeaves(fh: FileHandle, leaves: AsyncGenerator<{ leaf: Leaf }
     bytesWritten += blocks.reduce((n, b) => n + b.data.length, 0);
     zeroBlocks += leaf.count - blocks.length;
     if (zero) await writeZeros(fh, leaf, base, bs, snap.sourceBytes, zero);
+    unflushed += blocks.reduce((n, b) => n + b.data.length, 0);
+    if (unflushed >= FLUSH_EVERY && !flushing) {
+      unflushed = 0;
+      // One flush at a time, not awaited here; the caller's final sync makes the file durable.
+      flushing = fh.datasync().finally(() => (flushing = null));
+      flushing.catch(() => undefined);
+    }
     leafNo++;
     ctx.meter.update(Math.min(snap.sourceBytes, (leafNo * LEAF_BLOCKS) * bs));
   };
@@ -110,7 +125,7 @@ async function writeLeaves(fh: FileHandle, leaves: AsyncGenerator<{ leaf: Leaf }
     }
     while (ahead.length > 0) await writeOne(ahead.shift()!);
   } finally {
-    await Promise.allSettled(ahead.map((a) => a.blocks));
+    await Promise.allSettled([...ahead.map((a) => a.blocks), flushing]);
   }
   return { leafNo, blocksWritten, bytesWritten, zeroBlocks };
 }
