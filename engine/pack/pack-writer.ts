@@ -4,7 +4,7 @@ import { packPath } from './layout';
 import { idKey, type IndexEntry } from './master-index';
 import { readHeader } from './record';
 
-export const DEFAULT_PACK_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_PACK_BYTES = 16 * 1024 * 1024;
 
 /**
  * Collects encoded records into packs of about `packBytes` and writes each pack atomically.
