@@ -1,7 +1,8 @@
 /** Choices and checks of the Add disk form, kept pure for tests. */
 
 export const BLOCK_SIZES = [4, 16, 64, 256, 1024].map((k) => ({ bytes: k * 1024, label: k >= 1024 ? `${k / 1024} MiB` : `${k} KiB` }));
-export const DEFAULT_BLOCK_SIZE = 64 * 1024;
+/** The engine's default: small enough that scattered writes store little (docs/benchmarks.md). */
+export const DEFAULT_BLOCK_SIZE = 16 * 1024;
 
 /** The shortest passphrase accepted when creating the key; scrypt slows guessing, not short ones. */
 export const MIN_PASSPHRASE = 8;

@@ -90,7 +90,8 @@ async function rollBack({ page }: E2e, image: string, firstSha: string): Promise
   await page.getByRole('button', { name: 'Restore first' }).click();
   await page.getByLabel('Roll back “laptop” in place').check();
   await page.getByRole('button', { name: 'Review…' }).click();
-  await page.getByTestId('restore-review').filter({ hasText: /^16 block\(s\) of “laptop” \(1 MiB\) differ/ }).waitFor();
+  // The rewritten 1 MiB region spans 64 blocks of the default 16 KiB.
+  await page.getByTestId('restore-review').filter({ hasText: /^64 block\(s\) of “laptop” \(1 MiB\) differ/ }).waitFor();
   assert.equal(await sha256File(image), lastSha, 'the dry run changes nothing');
   await page.getByRole('button', { name: 'Roll back' }).click();
   await page.getByRole('dialog').getByTestId('job-done').filter({ hasText: 'succeeded' }).waitFor();
