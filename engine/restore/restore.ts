@@ -12,6 +12,7 @@ import { ProgressMeter } from '../snapshot/progress';
 import { fetchLeafBlocks, type FetchedBlock } from './block-fetcher';
 import { inlineDecoder, pooledDecoder } from './record-decoder';
 import { checkTarget } from './target';
+import { syncDir, writeAll } from '../storage/file-writes';
 
 export interface RestoreOptions {
   force?: boolean;
@@ -61,8 +62,7 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     fh = null;
     if (target.kind !== 'device') {
       await fsp.rename(writePath, target.path);
-      const dir = await fsp.open(dirname(target.path), 'r');
-      await dir.sync().finally(() => dir.close());
+      await syncDir(dirname(target.path));
     }
     meter.update(snap.sourceBytes, true);
     return { snapshotId: snap.id, target: target.path, bytesWritten, blocksWritten, zeroBlocks, verified: true };
@@ -139,22 +139,7 @@ export async function writeRuns(fh: FileHandle, blocks: { offset: number; data: 
       end += blocks[j]!.data.length;
       j++;
     }
-    let parts = blocks.slice(i, j).map((b) => b.data);
-    let pos = blocks[i]!.offset;
-    while (parts.length > 0) {
-      const { bytesWritten } = await fh.writev(parts, pos);
-      pos += bytesWritten;
-      let n = bytesWritten;
-      const rest: Buffer[] = [];
-      for (const p of parts) {
-        if (n >= p.length) n -= p.length;
-        else {
-          rest.push(p.subarray(n));
-          n = 0;
-        }
-      }
-      parts = rest;
-    }
+    await writeAll(fh, blocks.slice(i, j).map((b) => b.data), blocks[i]!.offset, 'the disk or image being written');
     i = j;
   }
 }

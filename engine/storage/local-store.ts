@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StrataError, fromFsError } from '../core/errors';
 import type { RepoStore } from './store';
+import { syncDir, writeAll } from './file-writes';
 
 const MAX_OPEN_READERS = 16;
 
@@ -35,17 +36,7 @@ export class LocalStore implements RepoStore {
       await fsp.mkdir(dir, { recursive: true });
       const fh = await fsp.open(tmp, 'wx', 0o600);
       try {
-        const parts = Buffer.isBuffer(data) ? [data] : data;
-        let written = 0;
-        const total = parts.reduce((n, b) => n + b.length, 0);
-        // writev may write less than asked; loop until every byte is down.
-        let pending = parts.filter((b) => b.length > 0);
-        while (pending.length > 0) {
-          const { bytesWritten } = await fh.writev(pending);
-          written += bytesWritten;
-          pending = skipBytes(pending, bytesWritten);
-        }
-        if (written !== total) throw new StrataError('E_IO', `short write to ${name}: ${written} of ${total} bytes`);
+        await writeAll(fh, Buffer.isBuffer(data) ? [data] : data, null, name);
         await fh.sync();
       } finally {
         await fh.close();
@@ -170,27 +161,5 @@ export class LocalStore implements RepoStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.readers.keys()].map((n) => this.closeReader(n)));
-  }
-}
-
-function skipBytes(parts: Buffer[], n: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const b of parts) {
-    if (n >= b.length) {
-      n -= b.length;
-      continue;
-    }
-    out.push(n > 0 ? b.subarray(n) : b);
-    n = 0;
-  }
-  return out;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
