@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fromFsError } from '../core/errors';
-import { processAlive } from '../repo/lock';
+import { holderGone } from '../repo/lock';
 
 /** Who holds a lock file. */
 export interface PidLockInfo {
@@ -56,7 +56,7 @@ async function readHolder(path: string): Promise<PidLockInfo | null> {
 
 /** Gone from this host, or unreadable (a lock is written whole, so unreadable means damaged). */
 function isStale(holder: PidLockInfo | null): boolean {
-  return !holder || (holder.host === hostname() && !processAlive(holder.pid));
+  return !holder || holderGone(holder);
 }
 
 async function releaseIfOurs(path: string, info: PidLockInfo): Promise<void> {

@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { isStrataError } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
-import { processAlive, staleLocks } from '../repo/lock';
+import { holderGone, staleLocks } from '../repo/lock';
 import type { Repository } from '../repo/repository';
 import type { SourceRecord } from '../repo/records';
 import { collectGarbage } from './gc';
@@ -37,7 +36,7 @@ export async function sweepRepository(repo: Repository): Promise<SweepResult> {
       out.freedBytes += r.freedBytes;
     }
     for (const rec of await repo.listInflight()) {
-      if (rec.status === 'progressing' && rec.host === hostname() && !processAlive(rec.pid)) {
+      if (rec.status === 'progressing' && holderGone(rec)) {
         await repo.removeInflight(rec.id);
         out.interruptedRemoved++;
       }

@@ -45,10 +45,17 @@ async function readLock(store: RepoStore, name: string): Promise<LockInfo | null
   }
 }
 
-/** A lock is stale if its process is gone on this host, or if the file cannot be read at all. */
+/**
+ * True when the process a lock or record names is gone: it ran on this host and is no longer
+ * alive. A process on another host cannot be seen, so it counts as alive.
+ */
+export function holderGone(holder: { pid: number; host: string }): boolean {
+  return holder.host === hostname() && !processAlive(holder.pid);
+}
+
+/** A lock is stale if its process is gone, or if the file cannot be read at all. */
 function isStale(info: LockInfo | null): boolean {
-  if (!info) return true;
-  return info.host === hostname() && !processAlive(info.pid);
+  return !info || holderGone(info);
 }
 
 export interface LockOptions {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { StrataError } from '../core/errors';
-import { processAlive } from '../repo/lock';
+import { holderGone } from '../repo/lock';
 import type { RepoStore } from '../storage/store';
 
 /**
@@ -18,7 +18,7 @@ export async function acquireSourceLock(store: RepoStore, sourceId: string, sour
     } catch {
       holder = null;
     }
-    if (holder && !(holder.host === hostname() && !processAlive(holder.pid))) {
+    if (holder && !holderGone(holder)) {
       throw new StrataError('E_BUSY', `a snapshot of ${sourceName} is already progressing (${holder.snapshotId}, pid ${holder.pid}); wait for it to finish or cancel it`, {
         details: { snapshotId: holder.snapshotId },
       });
