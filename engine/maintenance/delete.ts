@@ -14,7 +14,6 @@ export async function deleteSnapshot(repo: Repository, source: SourceRecord, sna
   const domain = await repo.domainFor(source);
   const lock = await repo.lock(dryRun ? 'shared' : 'exclusive', `delete of ${snap.name}`);
   try {
-    repo.invalidateIndex(domain.name);
     const index = await repo.loadIndex(domain);
     const snapshots = await snapshotsInDomain(repo, domain);
     if (!snapshots.some((s) => s.id === snap.id)) throw new StrataError('E_NOT_FOUND', `snapshot ${snap.id} no longer exists`);

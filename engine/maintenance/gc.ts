@@ -16,7 +16,6 @@ import { snapshotsInDomain } from './domain-snapshots';
  * then old packs. The caller holds the exclusive lock.
  */
 export async function collectGarbage(repo: Repository, domain: KeyDomain, onProgress?: (done: number, total: number) => void): Promise<GcResult> {
-  repo.invalidateIndex(domain.name);
   const index = await repo.loadIndex(domain);
   const snapshots = await snapshotsInDomain(repo, domain);
   const refs = await computeRefs(repo, domain, index, snapshots);
@@ -71,6 +70,5 @@ export async function collectGarbage(repo: Repository, domain: KeyDomain, onProg
   for (const name of await repo.store.list('inflight')) {
     if (name.includes('/.tmp-')) await repo.store.remove(name);
   }
-  repo.invalidateIndex(domain.name);
   return { packsDeleted: dropPacks.length - packsRewritten + orphans.length, packsRewritten, freedBytes };
 }

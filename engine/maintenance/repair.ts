@@ -61,7 +61,6 @@ export async function repairIndex(repo: Repository): Promise<RepairReport> {
       const { index, result } = await rebuildDomain(repo, domain);
       report.domains.push(result);
       for (const snap of await snapshotsInDomain(repo, domain, sources)) report.snapshots.push(await snapshotState(repo, domain, index, snap));
-      repo.invalidateIndex(domain.name);
     }
   } finally {
     await lock.release();

@@ -255,12 +255,6 @@ export class Repository {
     return cached.index;
   }
 
-  /** Forgets cached indexes (after gc or another process's changes). */
-  invalidateIndex(domain?: string): void {
-    if (domain) this.indexes.delete(domain);
-    else this.indexes.clear();
-  }
-
   async writeIndexFile(domain: KeyDomain, entries: Iterable<[Buffer, IndexEntry]>): Promise<string> {
     const name = indexPath(domain.name, newFileId());
     await this.store.write(name, encodeIndexFile(entries, domain));

@@ -71,7 +71,6 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
   let committing = false;
   try {
     await repo.writeInflight(inflight);
-    repo.invalidateIndex(domain.name);
     const index = await repo.loadIndex(domain);
     sink = new BlobSink(repo.store, domain, index, opts.packBytes);
     const parent = (await repo.listSnapshots(source.id)).filter((s) => s.blockSize === source.blockSize).at(-1) ?? null;

@@ -116,7 +116,6 @@ test('a damaged index file is named, and repair index rebuilds it from the packs
     assert.ok(out.domains[0]!.recordsRecovered > 0);
     assert.deepEqual(out.domains[0]!.damaged, []);
     assert.ok(out.snapshots.every((s) => s.complete));
-    f.svc.repo.invalidateIndex();
     assert.deepEqual((await f.svc.check({ readData: true })).problems, []);
     assert.deepEqual(await restoreAll(f), new Set(), 'every snapshot restores after the rebuild');
   });
