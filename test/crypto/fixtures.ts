@@ -2,20 +2,14 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join, relative } from 'node:path';
 import { randomBytesSeeded, rng } from '../helpers/images';
+import { listFiles } from '../helpers/files';
+
+export { listFiles };
 import { RECORD_HEADER_BYTES, readHeader } from '../../engine/pack/record';
 
 /** The passphrase openService(home) uses. */
 export const PASS = 'correct horse battery staple';
 export const MiB = 1024 * 1024;
-
-/** Every file under `dir`, as paths relative to it, sorted. */
-export async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await fsp.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
-  }
-  return out.sort();
-}
 
 /** A fingerprint of a whole tree: every directory and file, with mode, size and content hash. */
 export async function hashTree(dir: string): Promise<Map<string, string>> {

@@ -4,21 +4,11 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { createImage, mutateImage, sha256File } from '../helpers/images';
 import { openService, withTempDir } from '../helpers/home';
+import { bytesUnder } from '../helpers/files';
 
 const MiB = 1024 * 1024;
 
-async function packBytes(home: string): Promise<number> {
-  let n = 0;
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await fsp.readdir(d, { withFileTypes: true }).catch(() => [])) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else n += (await fsp.stat(p)).size;
-    }
-  };
-  await walk(join(home, 'repository', 'packs'));
-  return n;
-}
+const packBytes = (home: string) => bytesUnder(join(home, 'repository', 'packs'));
 
 test('full and incremental snapshots restore byte-identical, and zero blocks become holes', async () => {
   await withTempDir(async (dir) => {
