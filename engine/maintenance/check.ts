@@ -1,4 +1,5 @@
 import { isStrataError } from '../core/errors';
+import { plainDomain } from '../crypto/plain-domain';
 import type { CheckProblem, CheckReport } from '../core/types';
 import type { KeyDomain } from '../crypto/domain';
 import { packDir, packPath, parsePackPath } from '../pack/layout';
@@ -38,7 +39,7 @@ export async function checkRepository(repo: Repository, opts: CheckOptions = {})
     const allSnapshots = await listSnapshotsReporting(repo, report);
     const domains: { domain: KeyDomain; sources: SourceRecord[] }[] = [];
     const plain = sources.filter((s) => !s.encrypted);
-    if (plain.length > 0 || (await repo.store.list('index/plain')).length > 0) domains.push({ domain: await repo.domainFor({ encrypted: false } as SourceRecord), sources: plain });
+    if (plain.length > 0 || (await repo.store.list('index/plain')).length > 0) domains.push({ domain: plainDomain, sources: plain });
     for (const s of sources.filter((x) => x.encrypted)) {
       try {
         domains.push({ domain: await repo.domainFor(s), sources: [s] });
@@ -114,7 +115,11 @@ async function checkDomain(repo: Repository, domain: KeyDomain, snapshots: Snaps
   }
   // Packs: present and long enough; with readData, every record verified.
   const byPack = new Map<string, [string, IndexEntry][]>();
-  for (const [k, e] of index) byPack.set(e.pack, [...(byPack.get(e.pack) ?? []), [k, e]]);
+  for (const [k, e] of index) {
+    const list = byPack.get(e.pack);
+    if (list) list.push([k, e]);
+    else byPack.set(e.pack, [[k, e]]);
+  }
   let done = 0;
   for (const [pack, entries] of byPack) {
     const file = packPath(domain.name, pack);

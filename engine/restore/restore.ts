@@ -101,11 +101,12 @@ async function writeLeaves(fh: FileHandle, leaves: AsyncGenerator<{ leaf: Leaf }
     const base = leafNo * LEAF_BLOCKS * bs;
     const blocks = await pending;
     await writeRuns(fh, blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
+    const written = blocks.reduce((n, b) => n + b.data.length, 0);
     blocksWritten += blocks.length;
-    bytesWritten += blocks.reduce((n, b) => n + b.data.length, 0);
+    bytesWritten += written;
     zeroBlocks += leaf.count - blocks.length;
     if (zero) await writeZeros(fh, leaf, base, bs, snap.sourceBytes, zero);
-    unflushed += blocks.reduce((n, b) => n + b.data.length, 0);
+    unflushed += written;
     if (unflushed >= FLUSH_EVERY && !flushing) {
       unflushed = 0;
       // One flush at a time, not awaited here; the caller's final sync makes the file durable.

@@ -1,6 +1,7 @@
 import { xxh64 } from '@node-rs/xxhash';
 import { StrataError } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
+import type { MasterIndex } from '../pack/master-index';
 import type { Repository } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
 import { LEAF_BLOCKS, LeafBuilder, type Leaf } from '../repo/tree';
@@ -29,6 +30,8 @@ interface Pending {
 export interface CopyContext {
   repo: Repository;
   domain: KeyDomain;
+  /** The domain's index as loaded for this snapshot: where the parent's manifest nodes are. */
+  index: MasterIndex;
   source: SourceRecord;
   reader: BlockReader;
   sink: BlobSink;
@@ -47,10 +50,9 @@ export interface CopyContext {
  * with inline processing.
  */
 export async function copyBlocks(ctx: CopyContext): Promise<{ root: string; height: number }> {
-  const { repo, domain, processor } = ctx;
+  const { repo, domain, index, processor } = ctx;
   let parentLeaves: AsyncGenerator<{ leaf: Leaf }> | null = null;
   try {
-    const index = await repo.loadIndex(domain);
     if (ctx.parent) {
       const ref = repo.openTree(domain, ctx.parent);
       parentLeaves = walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, (nodeId) => repo.readBlob(domain, index, nodeId));

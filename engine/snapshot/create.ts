@@ -85,7 +85,7 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
       const gate = background
         ? new AdaptiveThrottle(repo.clock, await deviceSampler(info.realPath), { ...DEFAULT_ADAPTIVE, ceiling: opts.ioLimit ?? 0 })
         : new Throttle(repo.clock, opts.ioLimit ?? 0);
-      tree = await copyBlocks({ repo, domain, source, reader, sink, parent, processor, gate, meter, signal: opts.signal });
+      tree = await copyBlocks({ repo, domain, index, source, reader, sink, parent, processor, gate, meter, signal: opts.signal });
       await reader.assertUnchangedSize();
     } finally {
       await meter.settle();
