@@ -10,6 +10,7 @@ import { inspectSource } from '../source/inspect';
 import { createSnapshot } from '../snapshot/create';
 import type { BlockProcessor } from '../snapshot/block-processor';
 import type { KeyDomain } from '../crypto/domain';
+import { plainDomain } from '../crypto/plain-domain';
 import { restoreSnapshot } from '../restore/restore';
 import { rollbackSource } from '../restore/rollback';
 import { deleteInflight, deleteSnapshot } from '../maintenance/delete';
@@ -155,7 +156,7 @@ export class StrataService {
     const wanted = only ? [only] : sources;
     const plainIds = new Set(sources.filter((s) => !s.encrypted).map((s) => s.id));
     if (wanted.some((s) => !s.encrypted)) {
-      out.set('plain', await domainStats(this.repo, await this.repo.domainFor({ encrypted: false } as SourceRecord), 'plain', all.filter((s) => plainIds.has(s.sourceId))));
+      out.set('plain', await domainStats(this.repo, plainDomain, 'plain', all.filter((s) => plainIds.has(s.sourceId))));
     }
     for (const s of wanted.filter((x) => x.encrypted)) {
       const domain = await this.repo.domainFor(s).catch(() => null);

@@ -1,4 +1,5 @@
 import { isStrataError } from '../core/errors';
+import { plainDomain } from '../crypto/plain-domain';
 import type { KeyDomain } from '../crypto/domain';
 import { PLAIN_DOMAIN_NAME } from '../crypto/domain';
 import { indexDir, packDir, parsePackPath } from '../pack/layout';
@@ -74,7 +75,11 @@ async function domainsToRepair(repo: Repository, sources: SourceRecord[], report
   if (sources.some((s) => !s.encrypted)) names.add(PLAIN_DOMAIN_NAME);
   const out: KeyDomain[] = [];
   for (const name of [...names].sort()) {
-    const source = name === PLAIN_DOMAIN_NAME ? ({ encrypted: false } as SourceRecord) : sources.find((s) => s.id === name && s.encrypted);
+    if (name === PLAIN_DOMAIN_NAME) {
+      out.push(plainDomain);
+      continue;
+    }
+    const source = sources.find((s) => s.id === name && s.encrypted);
     if (!source) {
       report.skipped.push({ domain: name, reason: 'no encrypted source of this id exists (its packs are garbage for gc)' });
       continue;

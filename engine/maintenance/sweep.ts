@@ -1,8 +1,8 @@
 import { isStrataError } from '../core/errors';
+import { plainDomain } from '../crypto/plain-domain';
 import type { KeyDomain } from '../crypto/domain';
 import { holderGone, staleLocks } from '../repo/lock';
 import type { Repository } from '../repo/repository';
-import type { SourceRecord } from '../repo/records';
 import { collectGarbage } from './gc';
 
 export interface SweepResult {
@@ -61,7 +61,7 @@ export async function sweepRepository(repo: Repository): Promise<SweepResult> {
 async function domains(repo: Repository, out: SweepResult): Promise<KeyDomain[]> {
   const sources = await repo.listSources();
   const list: KeyDomain[] = [];
-  if (sources.some((s) => !s.encrypted) || (await repo.store.list('index/plain')).length > 0) list.push(await repo.domainFor({ encrypted: false } as SourceRecord));
+  if (sources.some((s) => !s.encrypted) || (await repo.store.list('index/plain')).length > 0) list.push(plainDomain);
   for (const s of sources.filter((x) => x.encrypted)) {
     try {
       list.push(await repo.domainFor(s));
