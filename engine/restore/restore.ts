@@ -1,5 +1,4 @@
 import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StrataError } from '../core/errors';
@@ -12,7 +11,8 @@ import { ProgressMeter } from '../snapshot/progress';
 import { fetchLeafBlocks, type FetchedBlock } from './block-fetcher';
 import { inlineDecoder, pooledDecoder } from './record-decoder';
 import { checkTarget } from './target';
-import { syncDir, writeAll } from '../storage/file-writes';
+import { syncDir } from '../storage/file-writes';
+import { DirectWriter } from '../storage/direct-writer';
 
 export interface RestoreOptions {
   force?: boolean;
@@ -26,9 +26,9 @@ const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 /** How many leaves are fetched and decoded ahead of the one being written. */
 const LEAVES_AHEAD = 4;
 /**
- * Bytes written between background flushes. Without them the kernel holds a whole restore in
- * the page cache and the final sync writes it all at once; flushing as we go lets the disk work
- * while the next blocks are decoded.
+ * Bytes written between background flushes when the target takes no direct writes. Without them
+ * the kernel holds a whole restore in the page cache and the final sync writes it all at once;
+ * flushing as we go lets the disk work while the next blocks are decoded.
  */
 const FLUSH_EVERY = 128 * 1024 * 1024;
 
@@ -43,23 +43,24 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
   const domain = await repo.domainFor(source);
   const lock = await repo.lock('shared', `restore of ${snap.name}`);
   const writePath = target.kind === 'device' ? target.path : join(dirname(target.path), `.${basename(target.path)}.strata-${randomBytes(4).toString('hex')}`);
-  let fh: FileHandle | null = null;
+  let out: DirectWriter | null = null;
   try {
     const index = await repo.loadIndex(domain);
     const ref = repo.openTree(domain, snap);
-    fh = await fsp.open(writePath, target.kind === 'device' ? 'r+' : 'wx', 0o600);
-    if (target.kind !== 'device') await fh.truncate(snap.sourceBytes);
+    // A restored image is written once and read later, if at all: around the page cache.
+    out = await DirectWriter.open(writePath, target.kind === 'device' ? 'r+' : 'wx', 0o600, 'the disk or image being written');
+    if (target.kind !== 'device') await out.fh.truncate(snap.sourceBytes);
     const meter = new ProgressMeter(repo.clock, snap.sourceBytes, 'restoring', (p) => opts.onProgress?.(p));
     const parallel = opts.parallel ?? snap.sourceBytes >= PARALLEL_MIN_BYTES;
     const decoder = parallel ? pooledDecoder(domain) : inlineDecoder(domain);
     const leaves = walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id));
     const fetch = (leaf: Leaf) => fetchLeafBlocks(repo, domain, index, leaf, undefined, decoder);
-    const { leafNo, blocksWritten, zeroBlocks, bytesWritten } = await writeLeaves(fh, leaves, fetch, { snap, device: target.kind === 'device', meter, signal: opts.signal })
+    const { leafNo, blocksWritten, zeroBlocks, bytesWritten } = await writeLeaves(out, leaves, fetch, { snap, device: target.kind === 'device', meter, signal: opts.signal })
       .finally(() => decoder.close());
     if (leafNo * LEAF_BLOCKS < snap.blockCount) throw new StrataError('E_CORRUPT', `the manifest of ${snap.id} ends early`);
-    await fh.sync();
-    await fh.close();
-    fh = null;
+    await out.sync();
+    await out.close();
+    out = null;
     if (target.kind !== 'device') {
       await fsp.rename(writePath, target.path);
       await syncDir(dirname(target.path));
@@ -70,7 +71,7 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     if (target.kind !== 'device') await fsp.rm(writePath, { force: true }).catch(() => undefined);
     throw err;
   } finally {
-    await fh?.close().catch(() => undefined);
+    await out?.close().catch(() => undefined);
     await lock.release();
   }
 }
@@ -86,7 +87,7 @@ interface LeafWriteContext {
  * Writes the leaves in order while the next `LEAVES_AHEAD` are fetched and decoded, so reading
  * packs, verifying blocks (on worker threads when the decoder is pooled) and writing overlap.
  */
-async function writeLeaves(fh: FileHandle, leaves: AsyncGenerator<{ leaf: Leaf }>, fetch: (leaf: Leaf) => Promise<FetchedBlock[]>, ctx: LeafWriteContext) {
+async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Leaf }>, fetch: (leaf: Leaf) => Promise<FetchedBlock[]>, ctx: LeafWriteContext) {
   const { snap } = ctx;
   const bs = snap.blockSize;
   const zero = ctx.device ? Buffer.alloc(bs * 64) : null;
@@ -100,17 +101,17 @@ async function writeLeaves(fh: FileHandle, leaves: AsyncGenerator<{ leaf: Leaf }
   const writeOne = async ({ leaf, blocks: pending }: (typeof ahead)[number]) => {
     const base = leafNo * LEAF_BLOCKS * bs;
     const blocks = await pending;
-    await writeRuns(fh, blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
+    await writeRuns((parts, at) => out.writeAt(parts, at), blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
     const written = blocks.reduce((n, b) => n + b.data.length, 0);
     blocksWritten += blocks.length;
     bytesWritten += written;
     zeroBlocks += leaf.count - blocks.length;
-    if (zero) await writeZeros(fh, leaf, base, bs, snap.sourceBytes, zero);
+    if (zero) await writeZeros(out, leaf, base, bs, snap.sourceBytes, zero);
     unflushed += written;
-    if (unflushed >= FLUSH_EVERY && !flushing) {
+    if (unflushed >= FLUSH_EVERY && !flushing && !out.isDirect) {
       unflushed = 0;
       // One flush at a time, not awaited here; the caller's final sync makes the file durable.
-      flushing = fh.datasync().finally(() => (flushing = null));
+      flushing = out.datasync().finally(() => (flushing = null));
       flushing.catch(() => undefined);
     }
     leafNo++;
@@ -131,8 +132,10 @@ async function writeLeaves(fh: FileHandle, leaves: AsyncGenerator<{ leaf: Leaf }
   return { leafNo, blocksWritten, bytesWritten, zeroBlocks };
 }
 
+export type WriteAt = (parts: readonly Buffer[], position: number) => Promise<void>;
+
 /** Writes blocks, merging neighbours into one vectored write. */
-export async function writeRuns(fh: FileHandle, blocks: { offset: number; data: Buffer }[]): Promise<void> {
+export async function writeRuns(write: WriteAt, blocks: { offset: number; data: Buffer }[]): Promise<void> {
   for (let i = 0; i < blocks.length; ) {
     let j = i + 1;
     let end = blocks[i]!.offset + blocks[i]!.data.length;
@@ -140,13 +143,13 @@ export async function writeRuns(fh: FileHandle, blocks: { offset: number; data: 
       end += blocks[j]!.data.length;
       j++;
     }
-    await writeAll(fh, blocks.slice(i, j).map((b) => b.data), blocks[i]!.offset, 'the disk or image being written');
+    await write(blocks.slice(i, j).map((b) => b.data), blocks[i]!.offset);
     i = j;
   }
 }
 
 /** On a device, zero blocks must be written: the device holds old data there. */
-async function writeZeros(fh: FileHandle, leaf: { count: number; isZero(i: number): boolean }, base: number, bs: number, size: number, zero: Buffer): Promise<void> {
+async function writeZeros(out: DirectWriter, leaf: { count: number; isZero(i: number): boolean }, base: number, bs: number, size: number, zero: Buffer): Promise<void> {
   for (let pos = 0; pos < leaf.count; ) {
     if (!leaf.isZero(pos)) {
       pos++;
@@ -156,7 +159,7 @@ async function writeZeros(fh: FileHandle, leaf: { count: number; isZero(i: numbe
     while (end < leaf.count && leaf.isZero(end) && (end - pos + 1) * bs <= zero.length) end++;
     const offset = base + pos * bs;
     const len = Math.min((end - pos) * bs, size - offset);
-    await fh.write(zero, 0, len, offset);
+    await out.writeAt([zero.subarray(0, len)], offset);
     pos = end;
   }
 }

@@ -11,6 +11,7 @@ import { acquireSourceLock } from '../snapshot/source-lock';
 import { ProgressMeter } from '../snapshot/progress';
 import { fetchLeafBlocks } from './block-fetcher';
 import { writeRuns } from './restore';
+import { writeAll } from '../storage/file-writes';
 
 export interface RollbackOptions {
   /** Only count what differs; write nothing. */
@@ -64,7 +65,7 @@ export async function rollbackSource(repo: Repository, source: SourceRecord, sna
           ...blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })),
           ...zeros.map((pos) => ({ offset: base + pos * bs, data: zero.subarray(0, Math.min(bs, snap.sourceBytes - (base + pos * bs))) })),
         ].sort((a, b) => a.offset - b.offset);
-        await writeRuns(fh, writes);
+        await writeRuns((parts, at) => writeAll(fh, parts, at, 'the source'), writes);
         blocksWritten += writes.length;
         zeroBlocks += zeros.length;
         bytesWritten += writes.reduce((n, w) => n + w.data.length, 0);

@@ -4,9 +4,12 @@ import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StrataError, fromFsError } from '../core/errors';
 import type { RepoStore } from './store';
-import { syncDir, writeAll } from './file-writes';
+import { syncDir } from './file-writes';
+import { DirectWriter } from './direct-writer';
 
 const MAX_OPEN_READERS = 16;
+/** Files at least this large (packs) are written around the page cache; see DirectWriter. */
+const DIRECT_MIN_BYTES = 1024 * 1024;
 
 /**
  * A repository in a local folder. Atomic writes are: write a temp file, fsync it, rename it over
@@ -34,12 +37,14 @@ export class LocalStore implements RepoStore {
     await this.closeReader(name);
     try {
       await fsp.mkdir(dir, { recursive: true });
-      const fh = await fsp.open(tmp, 'wx', 0o600);
+      const parts = Buffer.isBuffer(data) ? [data] : data;
+      const total = parts.reduce((n, p) => n + p.length, 0);
+      const out = await DirectWriter.open(tmp, 'wx', 0o600, name, total >= DIRECT_MIN_BYTES);
       try {
-        await writeAll(fh, Buffer.isBuffer(data) ? [data] : data, null, name);
-        await fh.sync();
+        await out.writeAt(parts, 0);
+        await out.sync();
       } finally {
-        await fh.close();
+        await out.close();
       }
       await fsp.rename(tmp, final);
       await syncDir(dir);
