@@ -1,6 +1,8 @@
 import { crc32 } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { Compressor, decompress } from 'zstd-napi';
+import { Compressor } from 'zstd-napi';
+import { createRequire } from 'node:module';
+import type { DCtx } from 'zstd-napi/binding';
 import { StrataError } from '../core/errors';
 import type { KeyDomain, Sealer } from '../crypto/domain';
 import { SEAL_OVERHEAD } from '../crypto/chain-domain';
@@ -14,6 +16,19 @@ const FLAG_SEALED = 2;
 const MAGIC = 0x5342; // "SB"
 const VERSION = 1;
 const SAMPLE = 1024;
+/**
+ * No blob is larger (blocks are at most 1 MiB, manifest nodes far smaller): a header claiming more
+ * is corrupt, and must not make a reader allocate what it says.
+ */
+export const MAX_RAW_BYTES = 16 * 1024 * 1024;
+
+/**
+ * zstd's low-level binding decompresses into a buffer we give it. It is CommonJS without static
+ * exports, so ES imports cannot name its classes: it is required.
+ */
+const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding') as typeof import('zstd-napi/binding');
+/** This thread's decompression context, made on first use. */
+let dctx: DCtx | null = null;
 
 /** 8 bytes naming the key domain in every record, so packs describe themselves for repair. */
 export function domainTag(domainName: string): Buffer {
@@ -104,21 +119,28 @@ export function readHeader(h: Buffer, where: string): DecodedHeader {
 /**
  * Decodes a whole record and verifies it: header checksum, authentication (sealed), and that the
  * content id of the bytes matches. Any mismatch raises E_CORRUPT; wrong data is never returned.
+ * The raw bytes land at the start of `into` when given (decoding many blocks into one buffer
+ * spares an allocation per block); `into` must hold at least the header's raw length.
  */
-export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buffer | null, where: string): { header: DecodedHeader; raw: Buffer } {
+export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buffer | null, where: string, into?: Buffer): { header: DecodedHeader; raw: Buffer } {
   const header = readHeader(record, where);
   if (expectedId && !header.id.equals(expectedId)) throw new StrataError('E_CORRUPT', `${where}: record holds another blob than the index says`);
   if (record.length !== RECORD_HEADER_BYTES + header.payloadLength) throw new StrataError('E_CORRUPT', `${where}: record length differs from its header`);
   if (header.sealed !== domain.encrypted) throw new StrataError('E_CORRUPT', `${where}: record encryption flag does not match its chain`);
+  if (header.rawLength > MAX_RAW_BYTES) throw new StrataError('E_CORRUPT', `${where}: record claims ${header.rawLength} bytes, more than any blob holds`);
   let payload = record.subarray(RECORD_HEADER_BYTES);
   if (header.sealed) payload = openSealed(domain, payload, record.subarray(0, 56), where);
-  let raw: Buffer;
+  const dest = into ? into.subarray(0, header.rawLength) : Buffer.allocUnsafe(header.rawLength);
+  if (dest.length < header.rawLength) throw new StrataError('E_INVALID', `${where}: no room to decode ${header.rawLength} bytes`);
+  if (!header.compressed && payload.length !== header.rawLength) throw new StrataError('E_CORRUPT', `${where}: stored length differs from its header`);
+  let rawLength: number;
   try {
-    raw = header.compressed ? decompress(payload) : Buffer.from(payload);
+    rawLength = header.compressed ? (dctx ??= new zstdBinding.DCtx()).decompress(dest, payload) : payload.copy(dest);
   } catch (err) {
     throw new StrataError('E_CORRUPT', `${where}: compressed data is damaged`, { cause: err });
   }
-  if (raw.length !== header.rawLength || !domain.contentId(raw).equals(header.id)) {
+  const raw = dest.subarray(0, rawLength);
+  if (rawLength !== header.rawLength || !domain.contentId(raw).equals(header.id)) {
     throw new StrataError('E_CORRUPT', `${where}: content does not match its id (bit rot or tampering)`);
   }
   return { header, raw };

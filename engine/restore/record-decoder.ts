@@ -43,7 +43,10 @@ export function pooledDecoder(domain: KeyDomain): RecordDecoder {
         const { index, code, message } = reply.error;
         throw new StrataError(code as ErrorCode, message, { details: { blob: ids[index]!.toString('hex') } });
       }
-      return reply.raws.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength));
+      const data = Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
+      const raws: Buffer[] = [];
+      for (let i = 0, at = 0; i < reply.lengths.length; at += reply.lengths[i]!, i++) raws.push(data.subarray(at, at + reply.lengths[i]!));
+      return raws;
     },
     close: () => pool.close(),
   };

@@ -6,7 +6,9 @@
 export interface WorkerRequest {
   kind: 'encode' | 'decode';
   seq: number;
-  buf: Uint8Array;
+  /** The blocks' buffer, or null when they lie in shared memory registered as `shared`. */
+  buf: Uint8Array | null;
+  shared?: number;
   offsets: number[];
   lengths: number[];
   /** decode: the expected content ids, back to back. */
@@ -25,11 +27,25 @@ export interface EncodeReply {
 
 export interface DecodeReply {
   seq: number;
-  /** The verified raw blocks, in order. */
-  raws: Uint8Array[];
+  /** The verified raw blocks, back to back in one buffer, in order. */
+  data: Uint8Array;
+  lengths: number[];
   /** Set when a record failed verification: which one, and the StrataError's code and message. */
   error?: { index: number; code: string; message: string };
 }
+
+/**
+ * Registers shared memory with a worker once, under an id later requests name: posting the same
+ * SharedArrayBuffer with every request costs more than the work on a batch of a few blocks.
+ */
+export interface ShareMessage {
+  kind: 'share';
+  id: number;
+  memory: SharedArrayBuffer;
+}
+
+/** Sent by a worker once its modules are loaded and it takes requests. */
+export const READY_SEQ = -1;
 
 export type WorkerReply = EncodeReply | DecodeReply;
 
@@ -38,7 +54,14 @@ export type WorkerReply = EncodeReply | DecodeReply;
  * worker when it is the blocks' own (larger than Node's shared pool of small buffers, which
  * must never be detached); otherwise the blocks are first copied into a fresh buffer.
  */
-export function packSpans(seq: number, kind: WorkerRequest['kind'], blocks: Uint8Array[], ids?: Uint8Array, where?: string[]): { request: WorkerRequest; transfer: ArrayBuffer[] } {
+export function packSpans(
+  seq: number,
+  kind: WorkerRequest['kind'],
+  blocks: Uint8Array[],
+  ids?: Uint8Array,
+  where?: string[],
+  sharedId?: (memory: SharedArrayBuffer) => number,
+): { request: WorkerRequest; transfer: ArrayBuffer[] } {
   const shared = blocks[0]!.buffer;
   const movable = shared instanceof ArrayBuffer && shared.byteLength > Buffer.poolSize && blocks.every((b) => b.buffer === shared);
   const lengths = blocks.map((b) => b.byteLength);
@@ -46,7 +69,9 @@ export function packSpans(seq: number, kind: WorkerRequest['kind'], blocks: Uint
   const extra = idCopy ? [idCopy.buffer as ArrayBuffer] : [];
   // Shared memory is read in place by the worker: nothing to move, nothing to copy.
   if (typeof SharedArrayBuffer !== 'undefined' && shared instanceof SharedArrayBuffer && blocks.every((b) => b.buffer === shared)) {
-    return { request: { kind, seq, buf: new Uint8Array(shared), offsets: blocks.map((b) => b.byteOffset), lengths, ids: idCopy, where }, transfer: extra };
+    const offsets = blocks.map((b) => b.byteOffset);
+    if (sharedId) return { request: { kind, seq, buf: null, shared: sharedId(shared), offsets, lengths, ids: idCopy, where }, transfer: extra };
+    return { request: { kind, seq, buf: new Uint8Array(shared), offsets, lengths, ids: idCopy, where }, transfer: extra };
   }
   if (movable) {
     return { request: { kind, seq, buf: new Uint8Array(shared), offsets: blocks.map((b) => b.byteOffset), lengths, ids: idCopy, where }, transfer: [shared, ...extra] };

@@ -3,9 +3,16 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { KeyDomain } from '../crypto/domain';
 import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBlock } from './block-processor';
-import { packSpans, type EncodeReply, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
+import { READY_SEQ, packSpans, type EncodeReply, type ShareMessage, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
 
-const MIN_PARALLEL_JOBS = 16;
+/**
+ * Changed blocks encoded on the calling thread before the workers are started. Starting a worker
+ * costs ≈ 0.1 s of CPU (it loads its modules), so a snapshot with a handful of changes never
+ * starts one. Past this many the workers start, blocks stay on the calling thread until they are
+ * ready, and from then on every batch, however small, goes to them: the calling thread only
+ * reads, plans and writes.
+ */
+const START_AFTER_JOBS = 32;
 
 function workerUrl(): URL {
   const here = import.meta.url;
@@ -39,7 +46,9 @@ export class WorkerPool {
   private readonly workers: { w: Worker; busy: number }[];
   private seq = 0;
   private failure: unknown = null;
+  private readyCount = 0;
   private readonly waiting = new Map<number, { resolve: (v: WorkerReply) => void; reject: (e: unknown) => void }>();
+  private readonly sharedIds = new Map<SharedArrayBuffer, number>();
 
   constructor(domain: KeyDomain, opts: PoolOptions = {}) {
     const size = opts.size ?? Math.max(1, Math.min(4, availableParallelism()));
@@ -47,6 +56,10 @@ export class WorkerPool {
     this.workers = Array.from({ length: size }, () => {
       const w = startWorker(url, { spec: domain.spec(), compress: opts.compress ?? true, background: opts.background ?? false });
       w.on('message', (m: WorkerReply) => {
+        if (m.seq === READY_SEQ) {
+          this.readyCount++;
+          return;
+        }
         const p = this.waiting.get(m.seq);
         this.waiting.delete(m.seq);
         p?.resolve(m);
@@ -59,6 +72,16 @@ export class WorkerPool {
     });
   }
 
+  /** True once every worker has loaded its modules and takes batches without delay. */
+  get ready(): boolean {
+    return this.readyCount === this.workers.length;
+  }
+
+  /** Throws the failure of a worker, if one failed (or the pool was closed). */
+  assertHealthy(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
   private fail(err: unknown): void {
     this.failure = err;
     for (const p of this.waiting.values()) p.reject(err);
@@ -67,8 +90,8 @@ export class WorkerPool {
 
   /** Sends one batch of views into a buffer; the buffer may be moved (see `packSpans`). */
   async run<R extends WorkerReply>(kind: WorkerRequest['kind'], blocks: Uint8Array[], ids?: Uint8Array, where?: string[]): Promise<R> {
-    if (this.failure !== null) throw this.failure;
-    const { request, transfer } = packSpans(this.seq++, kind, blocks, ids, where);
+    this.assertHealthy();
+    const { request, transfer } = packSpans(this.seq++, kind, blocks, ids, where, this.shareId);
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     return new Promise<WorkerReply>((resolve, reject) => {
@@ -76,6 +99,19 @@ export class WorkerPool {
       slot.w.postMessage(request, transfer);
     }).finally(() => slot.busy--) as Promise<R>;
   }
+
+  /** The id under which every worker knows `memory`, registering it on first use. */
+  private shareId = (memory: SharedArrayBuffer): number => {
+    let id = this.sharedIds.get(memory);
+    if (id === undefined) {
+      id = this.sharedIds.size;
+      this.sharedIds.set(memory, id);
+      const m: ShareMessage = { kind: 'share', id, memory };
+      // Messages on a port arrive in order, so the worker knows the memory before any request naming it.
+      for (const { w } of this.workers) w.postMessage(m);
+    }
+    return id;
+  };
 
   async close(): Promise<void> {
     this.failure ??= new Error('the block worker pool is closed');
@@ -85,26 +121,29 @@ export class WorkerPool {
 
 /**
  * The snapshot's block processor on worker threads: content ids, compression and sealing run
- * in parallel while the caller reads ahead. Small batches stay on the calling thread, where a
- * round trip would cost more than it saves.
+ * in parallel while the caller reads ahead. The first few changed blocks stay on the calling
+ * thread (see INLINE_JOBS).
  */
 export class PooledProcessor implements BlockProcessor {
   private pool: WorkerPool | null = null;
   private readonly inline: InlineProcessor;
+  private inlineJobs = 0;
 
   constructor(private readonly domain: KeyDomain, private readonly opts: PoolOptions = {}) {
     this.inline = new InlineProcessor(domain, opts.compress ?? true);
   }
 
-  /** Threads start on the first large batch: an incremental with few changes never needs them. */
   private workers(): WorkerPool {
     return (this.pool ??= new WorkerPool(this.domain, this.opts));
   }
 
   /** Takes ownership of the jobs' memory: callers must not read job data after this call. */
   async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
-    if (jobs.length < MIN_PARALLEL_JOBS) return this.inline.process(jobs, isKnown);
-    const reply = await this.workers().run<EncodeReply>('encode', jobs.map((j) => j.data));
+    this.inlineJobs += jobs.length;
+    const pool = this.pool ?? (this.inlineJobs > START_AFTER_JOBS ? this.workers() : null);
+    pool?.assertHealthy();
+    if (!pool?.ready) return this.inline.process(jobs, isKnown);
+    const reply = await pool.run<EncodeReply>('encode', jobs.map((j) => j.data));
     const ids = Buffer.from(reply.ids.buffer, reply.ids.byteOffset, reply.ids.byteLength);
     const idBytes = ids.length / jobs.length;
     const out: ProcessedBlock[] = [];

@@ -41,6 +41,14 @@ async function toolMakers(names: string[]): Promise<MakeTool[]> {
   return out;
 }
 
+/**
+ * Writes back whatever the previous step left dirty, so each step starts from the same state —
+ * the image in the page cache and clean — and no tool pays for another's writes.
+ */
+async function settle(): Promise<void> {
+  await run('sync', []);
+}
+
 /** One pass of all steps for one tool on a fresh copy of the image. */
 async function onePass(tool: Tool, base: string, work: string, size: number, seed: string): Promise<Map<Step, { s: Sample; stored: number }>> {
   const image = join(work, 'disk.img');
@@ -53,11 +61,15 @@ async function onePass(tool: Tool, base: string, work: string, size: number, see
     const now = await stored();
     out.set(step, { s, stored: now - before });
     before = now;
+    await settle();
   };
+  await settle();
   await record('full', await tool.backup(image, 'full'));
   await applyWrites(image, dayOfWrites(size, seed, false), `${seed}:day1`);
+  await settle();
   await record('scattered 1%', await tool.backup(image, 'scattered'));
   await applyWrites(image, dayOfWrites(size, seed, true), `${seed}:day2`);
+  await settle();
   await record('clustered 1%', await tool.backup(image, 'clustered'));
   const into = join(work, 'restore');
   await fsp.mkdir(into);

@@ -19,7 +19,7 @@ test("a batch of small pooled buffers is copied, so Node's shared buffer pool is
   assert.notEqual(transfer[0], a.buffer);
   const structured = structuredClone(request, { transfer });
   assert.equal(a.toString(), 'hello world', 'the caller’s buffer must stay usable');
-  const view = (i: number) => Buffer.from(structured.buf.buffer, structured.buf.byteOffset + structured.offsets[i]!, structured.lengths[i]!).toString();
+  const view = (i: number) => Buffer.from(structured.buf!.buffer, structured.buf!.byteOffset + structured.offsets[i]!, structured.lengths[i]!).toString();
   assert.deepEqual([view(0), view(1)], ['hello world', 'second block']);
   assert.equal(structured.ids!.byteLength, 64);
   assert.deepEqual(structured.where, ['x', 'y']);
