@@ -7,6 +7,13 @@ import type { Leaf } from '../repo/tree';
 import { inlineDecoder, type RecordDecoder } from './record-decoder';
 
 const MAX_RANGE = 8 * 1024 * 1024;
+/**
+ * Records of one pack this close together are read in one range, the bytes between them read
+ * and dropped: after incrementals a leaf's blocks come from several packs, and the records it
+ * no longer uses (older versions of changed blocks) split the parent's packs into many short
+ * ranges that each cost a read and a round trip to a worker.
+ */
+const MAX_GAP = 256 * 1024;
 
 export interface FetchedBlock {
   /** Block position within the leaf. */
@@ -15,9 +22,9 @@ export interface FetchedBlock {
 }
 
 /**
- * Reads the data blocks of a leaf, coalescing neighbouring records of one pack into a single
- * read, and verifies every block (authentication and content id) before handing it out. The
- * ranges are decoded concurrently by `decoder` (inline unless a pooled one is given).
+ * Reads the data blocks of a leaf, coalescing nearby records of one pack into a single read,
+ * and verifies every block (authentication and content id) before handing it out. The ranges
+ * are decoded concurrently by `decoder` (inline unless a pooled one is given).
  */
 export async function fetchLeafBlocks(
   repo: Repository, domain: KeyDomain, index: MasterIndex, leaf: Leaf, wanted?: (pos: number) => boolean, decoder: RecordDecoder = inlineDecoder(domain),
@@ -37,7 +44,7 @@ export async function fetchLeafBlocks(
   for (let i = 0; i < order.length; ) {
     let j = i + 1;
     let end = order[i]!.e.offset + order[i]!.e.length;
-    while (j < order.length && order[j]!.e.pack === order[i]!.e.pack && order[j]!.e.offset <= end && order[j]!.e.offset + order[j]!.e.length - order[i]!.e.offset <= MAX_RANGE) {
+    while (j < order.length && order[j]!.e.pack === order[i]!.e.pack && order[j]!.e.offset <= end + MAX_GAP && order[j]!.e.offset + order[j]!.e.length - order[i]!.e.offset <= MAX_RANGE) {
       end = Math.max(end, order[j]!.e.offset + order[j]!.e.length);
       j++;
     }
