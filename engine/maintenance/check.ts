@@ -89,7 +89,7 @@ async function checkDomain(repo: Repository, domain: KeyDomain, snapshots: Snaps
   const index = new MasterIndex();
   for (const name of await repo.indexFiles(domain.name)) {
     try {
-      for (const { id, entry } of decodeIndexFile(await repo.store.read(name), domain, name).values()) index.add(id, entry);
+      decodeIndexFile(await repo.store.read(name), domain, name, index);
     } catch (err) {
       report.problems.push({ kind: 'corrupt-index', message: `${name}: ${(err as Error).message}`, file: name, snapshots: [] });
     }

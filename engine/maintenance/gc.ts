@@ -53,7 +53,7 @@ export async function collectGarbage(repo: Repository, domain: KeyDomain, onProg
     }
     onProgress?.(++done, byPack.size);
   }
-  keep.push(...(await writer.finish()));
+  keep.push(...(await writer.finish()).entries());
   const onDisk = (await repo.store.list(packDir(domain.name))).filter((n) => parsePackPath(n));
   const indexed = new Set([...byPack.keys()]);
   const orphans = onDisk.filter((n) => !indexed.has(parsePackPath(n)!.packId) && !writer.packsWritten.includes(parsePackPath(n)!.packId));

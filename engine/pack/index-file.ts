@@ -1,8 +1,8 @@
 import { blake3 } from '@napi-rs/blake-hash';
 import { StrataError } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
-import { idKey, type IndexEntry } from './master-index';
-import { openSealed, type BlobTypeCode } from './record';
+import type { IndexEntry, MasterIndex } from './master-index';
+import { openSealed } from './record';
 
 const MAGIC = Buffer.from('SIDX');
 const VERSION = 1;
@@ -34,7 +34,11 @@ export function encodeIndexFile(entries: Iterable<[Buffer, IndexEntry]>, domain:
   return Buffer.concat([header, tail]);
 }
 
-export function decodeIndexFile(buf: Buffer, domain: KeyDomain, where: string): Map<string, { id: Buffer; entry: IndexEntry }> {
+/**
+ * Verifies an index file and adds its entries to `into` (a blob already there keeps its first
+ * location). Returns how many entries the file holds.
+ */
+export function decodeIndexFile(buf: Buffer, domain: KeyDomain, where: string, into: MasterIndex): number {
   if (buf.length < HEADER || !buf.subarray(0, 4).equals(MAGIC)) throw new StrataError('E_CORRUPT', `${where}: not an index file (bad magic)`);
   if (buf[4] !== VERSION) throw new StrataError('E_FORMAT', `${where}: index version ${buf[4]} is not supported`);
   if ((buf[5] === 1) !== domain.encrypted) throw new StrataError('E_CORRUPT', `${where}: encryption flag does not match its chain`);
@@ -49,19 +53,15 @@ export function decodeIndexFile(buf: Buffer, domain: KeyDomain, where: string): 
   }
   const count = body.readUInt32BE(0);
   if (body.length !== 4 + count * ENTRY) throw new StrataError('E_CORRUPT', `${where}: index length does not match its entry count`);
-  const out = new Map<string, { id: Buffer; entry: IndexEntry }>();
+  // Entries of one pack follow each other: the pack's number is looked up once per run.
+  let pack = -1;
+  let packAt = -1;
   for (let i = 0, o = 4; i < count; i++, o += ENTRY) {
-    const id = Buffer.from(body.subarray(o, o + 32));
-    out.set(idKey(id), {
-      id,
-      entry: {
-        pack: body.toString('hex', o + 32, o + 48),
-        offset: body.readUInt32BE(o + 48),
-        length: body.readUInt32BE(o + 52),
-        rawLength: body.readUInt32BE(o + 56),
-        type: body.readUInt8(o + 60) as BlobTypeCode,
-      },
-    });
+    if (packAt < 0 || body.compare(body, packAt, packAt + 16, o + 32, o + 48) !== 0) {
+      pack = into.packNumber(body.toString('hex', o + 32, o + 48));
+      packAt = o + 32;
+    }
+    into.addAt(body, o, pack, body.readUInt32BE(o + 48), body.readUInt32BE(o + 52), body.readUInt32BE(o + 56), body.readUInt8(o + 60));
   }
-  return out;
+  return count;
 }

@@ -19,42 +19,141 @@ export function keyToId(key: string): Buffer {
   return Buffer.from(key, 'latin1');
 }
 
+const ID = 32;
+const FIRST_CAPACITY = 1024;
+
 /**
  * Where every blob of one key domain lives. Memory grows with the number of unique stored
  * blobs, not with the size of the disks.
+ *
+ * The entries live in a few typed arrays (ids back to back, one column per field) under an
+ * open-addressing hash table, not as one object per blob: a repository holds millions of blobs,
+ * and a map of objects made every garbage collection walk all of them — during a restore, which
+ * passes gigabytes of buffers through the heap, that was a third of the main thread's time.
  */
 export class MasterIndex {
-  private readonly entries = new Map<string, IndexEntry>();
+  private ids = new Uint8Array(FIRST_CAPACITY * ID);
+  private packOf = new Uint32Array(FIRST_CAPACITY);
+  private offsets = new Uint32Array(FIRST_CAPACITY);
+  private lengths = new Uint32Array(FIRST_CAPACITY);
+  private rawLengths = new Uint32Array(FIRST_CAPACITY);
+  private types = new Uint8Array(FIRST_CAPACITY);
+  /** Slot → entry number, -1 when free; twice the capacity, so at most half full. */
+  private table = new Int32Array(FIRST_CAPACITY * 2).fill(-1);
+  private readonly packNames: string[] = [];
+  private readonly packNumbers = new Map<string, number>();
+  private count = 0;
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
-  has(id: Buffer): boolean {
-    return this.entries.has(idKey(id));
+  has(id: Uint8Array): boolean {
+    return this.find(id, 0) >= 0;
   }
 
-  get(id: Buffer): IndexEntry | undefined {
-    return this.entries.get(idKey(id));
+  get(id: Uint8Array): IndexEntry | undefined {
+    const e = this.find(id, 0);
+    return e >= 0 ? this.entry(e) : undefined;
   }
 
   getByKey(key: string): IndexEntry | undefined {
-    return this.entries.get(key);
+    return this.get(keyToId(key));
   }
 
   /** Adds an entry; a blob already present keeps its first location. */
-  add(id: Buffer, entry: IndexEntry): void {
-    const k = idKey(id);
-    if (!this.entries.has(k)) this.entries.set(k, entry);
+  add(id: Uint8Array, entry: IndexEntry): void {
+    this.addAt(id, 0, this.packNumber(entry.pack), entry.offset, entry.length, entry.rawLength, entry.type);
+  }
+
+  /** Like `add`, with the id at `idAt` in `bytes` and the pack by its number (see `packNumber`). */
+  addAt(bytes: Uint8Array, idAt: number, pack: number, offset: number, length: number, rawLength: number, type: number): void {
+    const found = this.find(bytes, idAt);
+    if (found >= 0) return;
+    if (this.count === this.packOf.length) this.grow();
+    const e = this.count++;
+    this.ids.set(bytes.subarray(idAt, idAt + ID), e * ID);
+    this.packOf[e] = pack;
+    this.offsets[e] = offset;
+    this.lengths[e] = length;
+    this.rawLengths[e] = rawLength;
+    this.types[e] = type;
+    this.insert(e);
+  }
+
+  /** A small number standing for a pack id, for `addAt`. */
+  packNumber(pack: string): number {
+    let n = this.packNumbers.get(pack);
+    if (n === undefined) {
+      n = this.packNames.length;
+      this.packNames.push(pack);
+      this.packNumbers.set(pack, n);
+    }
+    return n;
   }
 
   *[Symbol.iterator](): IterableIterator<[string, IndexEntry]> {
-    yield* this.entries;
+    for (let e = 0; e < this.count; e++) yield [Buffer.from(this.ids.buffer, this.ids.byteOffset + e * ID, ID).toString('latin1'), this.entry(e)];
+  }
+
+  /** Every entry with its id, in the order added. */
+  *entries(): IterableIterator<[Buffer, IndexEntry]> {
+    for (let e = 0; e < this.count; e++) yield [Buffer.from(this.ids.subarray(e * ID, (e + 1) * ID)), this.entry(e)];
   }
 
   packs(): Set<string> {
     const out = new Set<string>();
-    for (const e of this.entries.values()) out.add(e.pack);
+    for (let e = 0; e < this.count; e++) out.add(this.packNames[this.packOf[e]!]!);
     return out;
+  }
+
+  private entry(e: number): IndexEntry {
+    return { pack: this.packNames[this.packOf[e]!]!, offset: this.offsets[e]!, length: this.lengths[e]!, rawLength: this.rawLengths[e]!, type: this.types[e]! as BlobTypeCode };
+  }
+
+  /** Ids are uniform hashes, so their first four bytes spread entries over the table. */
+  private slotOf(bytes: Uint8Array, at: number): number {
+    return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) & (this.table.length - 1);
+  }
+
+  /** The entry number holding the id at `at` in `bytes`, or -1. */
+  private find(bytes: Uint8Array, at: number): number {
+    const mask = this.table.length - 1;
+    for (let slot = this.slotOf(bytes, at); ; slot = (slot + 1) & mask) {
+      const e = this.table[slot]!;
+      if (e < 0) return -1;
+      if (this.sameId(e, bytes, at)) return e;
+    }
+  }
+
+  private sameId(e: number, bytes: Uint8Array, at: number): boolean {
+    const ids = this.ids;
+    const base = e * ID;
+    for (let i = 0; i < ID; i++) if (ids[base + i] !== bytes[at + i]) return false;
+    return true;
+  }
+
+  private insert(e: number): void {
+    const mask = this.table.length - 1;
+    let slot = this.slotOf(this.ids, e * ID);
+    while (this.table[slot]! >= 0) slot = (slot + 1) & mask;
+    this.table[slot] = e;
+  }
+
+  private grow(): void {
+    const cap = this.packOf.length * 2;
+    const widen = <T extends Uint8Array | Uint32Array>(a: T, make: (n: number) => T, per = 1): T => {
+      const b = make(cap * per);
+      b.set(a);
+      return b;
+    };
+    this.ids = widen(this.ids, (n) => new Uint8Array(n), ID);
+    this.packOf = widen(this.packOf, (n) => new Uint32Array(n));
+    this.offsets = widen(this.offsets, (n) => new Uint32Array(n));
+    this.lengths = widen(this.lengths, (n) => new Uint32Array(n));
+    this.rawLengths = widen(this.rawLengths, (n) => new Uint32Array(n));
+    this.types = widen(this.types, (n) => new Uint8Array(n));
+    this.table = new Int32Array(cap * 2).fill(-1);
+    for (let e = 0; e < this.count; e++) this.insert(e);
   }
 }

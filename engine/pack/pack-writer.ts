@@ -1,7 +1,7 @@
 import { newFileId } from '../core/ids';
 import type { RepoStore } from '../storage/store';
 import { packPath } from './layout';
-import { idKey, type IndexEntry } from './master-index';
+import { MasterIndex } from './master-index';
 import { readHeader } from './record';
 
 export const DEFAULT_PACK_BYTES = 16 * 1024 * 1024;
@@ -16,8 +16,8 @@ export class PackWriter {
   private partBytes = 0;
   private current = newFileId();
   private flushing: Promise<void> = Promise.resolve();
-  private readonly written: [Buffer, IndexEntry][] = [];
-  private readonly pending = new Map<string, IndexEntry>();
+  /** Every record added: in packs written, being written or being filled. */
+  private readonly entries = new MasterIndex();
   readonly packsWritten: string[] = [];
   bytesWritten = 0;
 
@@ -25,20 +25,17 @@ export class PackWriter {
 
   /** True if this writer already holds the blob (in a pack written or being filled). */
   has(id: Buffer): boolean {
-    return this.pending.has(idKey(id));
+    return this.entries.has(id);
   }
 
-  /** Adds an encoded record; returns its index entry. */
-  async add(record: Buffer): Promise<IndexEntry> {
+  /** Adds an encoded record. */
+  async add(record: Buffer): Promise<void> {
     const h = readHeader(record, 'new record');
-    const entry: IndexEntry = { pack: this.current, offset: this.partBytes, length: record.length, rawLength: h.rawLength, type: h.type };
+    this.entries.add(h.id, { pack: this.current, offset: this.partBytes, length: record.length, rawLength: h.rawLength, type: h.type });
     this.parts.push(record);
     this.partBytes += record.length;
-    this.pending.set(idKey(h.id), entry);
-    this.written.push([h.id, entry]);
     this.bytesWritten += record.length;
     if (this.partBytes >= this.packBytes) await this.rotate();
-    return entry;
   }
 
   private async rotate(): Promise<void> {
@@ -56,10 +53,10 @@ export class PackWriter {
   }
 
   /** Writes what is left and waits until every pack is durable. Returns all entries written. */
-  async finish(): Promise<[Buffer, IndexEntry][]> {
+  async finish(): Promise<MasterIndex> {
     if (this.parts.length > 0) await this.rotate();
     await this.flushing;
-    return this.written;
+    return this.entries;
   }
 
   /** Waits for in-flight writes, ignoring their errors (used before cleaning up). */

@@ -247,8 +247,7 @@ export class Repository {
     if (!cached) cached = { index: new MasterIndex(), files: new Set() };
     for (const name of files) {
       if (cached.files.has(name)) continue;
-      const entries = decodeIndexFile(await this.store.read(name), domain, name);
-      for (const { id, entry } of entries.values()) cached.index.add(id, entry);
+      decodeIndexFile(await this.store.read(name), domain, name, cached.index);
       cached.files.add(name);
     }
     this.indexes.set(domain.name, cached);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSize } from '../../engine/core/units';
 import { decodeIndexFile } from '../../engine/pack/index-file';
+import { MasterIndex } from '../../engine/pack/master-index';
 import { BlobType } from '../../engine/pack/record';
 import { openService } from '../helpers/home';
 import { mib, writeDocsSection } from './report';
@@ -85,7 +86,9 @@ async function addedByType(home: string, before: Set<string>): Promise<{ data: n
     const out = { data: 0, tree: 0 };
     for (const file of await indexFiles(home)) {
       if (before.has(file)) continue;
-      for (const { entry } of decodeIndexFile(await fsp.readFile(file), domain, file).values()) {
+      const added = new MasterIndex();
+      decodeIndexFile(await fsp.readFile(file), domain, file, added);
+      for (const [, entry] of added) {
         if (entry.type === BlobType.tree) out.tree += entry.length;
         else out.data += entry.length;
       }
