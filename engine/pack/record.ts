@@ -1,6 +1,5 @@
 import { crc32 } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { Compressor } from 'zstd-napi';
 import { createRequire } from 'node:module';
 import type { DCtx } from 'zstd-napi/binding';
 import { StrataError } from '../core/errors';
@@ -45,43 +44,66 @@ export interface DecodedHeader {
   payloadLength: number;
 }
 
-/** Reusable per-thread compression state: a zstd context at level 1. */
+/** The most bytes a record of `rawLength` raw bytes can take: header, worst-case zstd, sealing. */
+export function maxRecordBytes(rawLength: number): number {
+  return RECORD_HEADER_BYTES + Math.max(rawLength, zstdBinding.compressBound(rawLength)) + SEAL_OVERHEAD;
+}
+
+/**
+ * Reusable per-thread encoding state: a zstd context at level 1 and scratch memory. Records are
+ * written straight into a buffer the caller gives (`encodeInto`), so encoding a batch of blocks
+ * allocates nothing per block.
+ */
 export class RecordEncoder {
-  private readonly zstd = new Compressor();
+  private readonly cctx = new zstdBinding.CCtx();
+  private readonly probe = Buffer.allocUnsafe(zstdBinding.compressBound(SAMPLE));
+  private scratch = Buffer.alloc(0);
   private readonly tag: Buffer;
 
   constructor(domain: KeyDomain, private readonly sealer: Sealer | null, private readonly compress = true) {
-    this.zstd.setParameters({ compressionLevel: 1 });
     this.tag = domainTag(domain.name);
   }
 
-  /** Encodes raw bytes with a known id into a record: header + payload. */
+  /** Encodes raw bytes with a known id into a new record buffer: header + payload. */
   encode(type: BlobTypeCode, id: Buffer, raw: Buffer): Buffer {
-    let payload = raw;
+    const need = maxRecordBytes(raw.length);
+    if (this.scratch.length < need) this.scratch = Buffer.allocUnsafe(need);
+    return Buffer.from(this.scratch.subarray(0, this.encodeInto(type, id, raw, this.scratch)));
+  }
+
+  /**
+   * Writes the record for `raw` at the start of `dest`, which must hold `maxRecordBytes`
+   * of it, and returns the record's length.
+   */
+  encodeInto(type: BlobTypeCode, id: Buffer, raw: Buffer, dest: Buffer): number {
+    const body = dest.subarray(RECORD_HEADER_BYTES);
     let flags = 0;
-    if (this.compress && looksCompressible(this.zstd, raw)) {
-      const packed = this.zstd.compress(raw);
-      if (packed.length < raw.length * 0.95) {
-        payload = packed;
+    let plain = raw;
+    if (this.compress && this.looksCompressible(raw)) {
+      const n = this.cctx.compress(body, raw, 1);
+      if (n < raw.length * 0.95) {
+        plain = body.subarray(0, n);
         flags |= FLAG_ZSTD;
       }
     }
-    const header = Buffer.alloc(RECORD_HEADER_BYTES);
     if (this.sealer) flags |= FLAG_SEALED;
-    const payloadLength = this.sealer ? payload.length + SEAL_OVERHEAD : payload.length;
-    writeHeader(header, type, flags, this.tag, id, raw.length, payloadLength);
+    const payloadLength = this.sealer ? plain.length + SEAL_OVERHEAD : plain.length;
+    writeHeader(dest, type, flags, this.tag, id, raw.length, payloadLength);
     if (this.sealer) {
-      payload = this.sealer.seal(payload, header.subarray(0, 56));
-      if (payload.length !== payloadLength) throw new StrataError('E_ENCRYPTION', 'sealed length differs from the header');
+      const sealed = this.sealer.seal(plain, dest.subarray(0, 56));
+      if (sealed.length !== payloadLength) throw new StrataError('E_ENCRYPTION', 'sealed length differs from the header');
+      sealed.copy(body);
+    } else if (plain === raw) {
+      raw.copy(body);
     }
-    return Buffer.concat([header, payload]);
+    return RECORD_HEADER_BYTES + payloadLength;
   }
-}
 
-function looksCompressible(zstd: Compressor, raw: Buffer): boolean {
-  if (raw.length <= SAMPLE * 2) return true;
-  const sample = zstd.compress(raw.subarray(0, SAMPLE));
-  return sample.length < SAMPLE * 0.9;
+  /** Random data does not compress: a 1 KiB sample decides whether the whole block is tried. */
+  private looksCompressible(raw: Buffer): boolean {
+    if (raw.length <= SAMPLE * 2) return true;
+    return this.cctx.compress(this.probe, raw.subarray(0, SAMPLE), 1) < SAMPLE * 0.9;
+  }
 }
 
 function writeHeader(h: Buffer, type: number, flags: number, tag: Buffer, id: Buffer, rawLength: number, payloadLength: number): void {
@@ -89,6 +111,7 @@ function writeHeader(h: Buffer, type: number, flags: number, tag: Buffer, id: Bu
   h.writeUInt8(VERSION, 2);
   h.writeUInt8(type, 3);
   h.writeUInt8(flags, 4);
+  h.fill(0, 5, 8); // reserved; `h` may be reused memory
   tag.copy(h, 8);
   id.copy(h, 16);
   h.writeUInt32BE(rawLength, 48);

@@ -21,8 +21,9 @@ export interface EncodeReply {
   seq: number;
   /** The content ids, back to back, all the same length. */
   ids: Uint8Array;
-  /** The encoded records, in order. */
-  records: Uint8Array[];
+  /** The encoded records, back to back in one buffer, in order. */
+  records: Uint8Array;
+  recordLengths: number[];
 }
 
 export interface DecodeReply {
@@ -91,19 +92,4 @@ export function joinMovable(parts: Uint8Array[]): Uint8Array {
     at += p.byteLength;
   }
   return out;
-}
-
-/**
- * Prepares buffers to be sent back: each one that owns its memory exactly is moved; the rest
- * (views into shared or pooled memory) are copied into fresh buffers first.
- */
-export function movable(parts: Uint8Array[]): { parts: Uint8Array[]; transfer: ArrayBuffer[] } {
-  const transfer: ArrayBuffer[] = [];
-  const out = parts.map((p) => {
-    const own = p.buffer instanceof ArrayBuffer && p.byteOffset === 0 && p.buffer.byteLength === p.byteLength && p.byteLength > Buffer.poolSize;
-    const b = own ? p : p.slice();
-    transfer.push(b.buffer as ArrayBuffer);
-    return b;
-  });
-  return { parts: out, transfer };
 }

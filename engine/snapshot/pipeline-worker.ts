@@ -2,8 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isStrataError } from '../core/errors';
 import { domainFromSpec } from '../crypto/domain-spec';
 import type { DomainSpec } from '../crypto/domain';
-import { BlobType, MAX_RAW_BYTES, RECORD_HEADER_BYTES, RecordEncoder, decodeRecord } from '../pack/record';
-import { READY_SEQ, joinMovable, movable, type DecodeReply, type EncodeReply, type ShareMessage, type WorkerRequest } from './pipeline-protocol';
+import { BlobType, MAX_RAW_BYTES, RECORD_HEADER_BYTES, RecordEncoder, decodeRecord, maxRecordBytes } from '../pack/record';
+import { READY_SEQ, joinMovable, type DecodeReply, type EncodeReply, type ShareMessage, type WorkerRequest } from './pipeline-protocol';
 import { lowerThreadPriority } from './priority';
 
 /**
@@ -24,18 +24,28 @@ function view(m: WorkerRequest, i: number): Buffer {
   return Buffer.from(buf.buffer, buf.byteOffset + m.offsets[i]!, m.lengths[i]!);
 }
 
+/** Where a batch's records are written before one exact-size copy goes back; reused. */
+let arena = Buffer.alloc(0);
+
 function encode(m: WorkerRequest): { reply: EncodeReply; transfer: ArrayBuffer[] } {
   const ids: Uint8Array[] = [];
-  const records: Uint8Array[] = [];
+  let need = 0;
+  for (const length of m.lengths) need += maxRecordBytes(length);
+  if (arena.length < need) arena = Buffer.allocUnsafeSlow(need);
+  const recordLengths: number[] = [];
+  let at = 0;
   for (let i = 0; i < m.offsets.length; i++) {
     const data = view(m, i);
     const id = domain.contentId(data);
     ids.push(id);
-    records.push(encoder.encode(BlobType.data, id, data));
+    const n = encoder.encodeInto(BlobType.data, id, data, arena.subarray(at));
+    recordLengths.push(n);
+    at += n;
   }
-  const out = movable(records);
+  const records = Buffer.allocUnsafeSlow(at);
+  arena.copy(records, 0, 0, at);
   const joined = joinMovable(ids);
-  return { reply: { seq: m.seq, ids: joined, records: out.parts }, transfer: [joined.buffer as ArrayBuffer, ...out.transfer] };
+  return { reply: { seq: m.seq, ids: joined, records, recordLengths }, transfer: [joined.buffer as ArrayBuffer, records.buffer as ArrayBuffer] };
 }
 
 function decode(m: WorkerRequest): { reply: DecodeReply; transfer: ArrayBuffer[] } {

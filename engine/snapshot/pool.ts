@@ -146,11 +146,11 @@ export class PooledProcessor implements BlockProcessor {
     const reply = await pool.run<EncodeReply>('encode', jobs.map((j) => j.data));
     const ids = Buffer.from(reply.ids.buffer, reply.ids.byteOffset, reply.ids.byteLength);
     const idBytes = ids.length / jobs.length;
+    const records = Buffer.from(reply.records.buffer, reply.records.byteOffset, reply.records.byteLength);
     const out: ProcessedBlock[] = [];
-    for (let i = 0; i < jobs.length; i++) {
+    for (let i = 0, at = 0; i < jobs.length; at += reply.recordLengths[i]!, i++) {
       const id = ids.subarray(i * idBytes, (i + 1) * idBytes);
-      const r = reply.records[i]!;
-      out.push({ id, record: isKnown(id) ? null : Buffer.from(r.buffer, r.byteOffset, r.byteLength) });
+      out.push({ id, record: isKnown(id) ? null : records.subarray(at, at + reply.recordLengths[i]!) });
     }
     return out;
   }
