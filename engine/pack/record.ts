@@ -154,7 +154,7 @@ export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buff
   let payload = record.subarray(RECORD_HEADER_BYTES);
   if (header.sealed) payload = openSealed(domain, payload, record.subarray(0, 56), where);
   const dest = into ? into.subarray(0, header.rawLength) : Buffer.allocUnsafe(header.rawLength);
-  if (dest.length < header.rawLength) throw new StrataError('E_INVALID', `${where}: no room to decode ${header.rawLength} bytes`);
+  if (dest.length < header.rawLength) throw new StrataError('E_CORRUPT', `${where}: record claims ${header.rawLength} bytes, more than its block holds`);
   if (!header.compressed && payload.length !== header.rawLength) throw new StrataError('E_CORRUPT', `${where}: stored length differs from its header`);
   let rawLength: number;
   try {

@@ -15,6 +15,15 @@ const MAX_RANGE = 8 * 1024 * 1024;
  */
 const MAX_GAP = 256 * 1024;
 
+/**
+ * Memory for a whole leaf (block `pos` at `pos × blockSize`), so that decoded blocks land where
+ * they are written from: neighbours form one contiguous run, and nothing is allocated per batch.
+ */
+export interface LeafSlot {
+  memory: Buffer;
+  blockSize: number;
+}
+
 export interface FetchedBlock {
   /** Block position within the leaf. */
   pos: number;
@@ -27,7 +36,7 @@ export interface FetchedBlock {
  * are decoded concurrently by `decoder` (inline unless a pooled one is given).
  */
 export async function fetchLeafBlocks(
-  repo: Repository, domain: KeyDomain, index: MasterIndex, leaf: Leaf, wanted?: (pos: number) => boolean, decoder: RecordDecoder = inlineDecoder(domain),
+  repo: Repository, domain: KeyDomain, index: MasterIndex, leaf: Leaf, wanted?: (pos: number) => boolean, decoder: RecordDecoder = inlineDecoder(domain), slot?: LeafSlot,
 ): Promise<FetchedBlock[]> {
   const items: { pos: number; id: Buffer; e: IndexEntry }[] = [];
   for (let pos = 0; pos < leaf.count; pos++) {
@@ -48,7 +57,7 @@ export async function fetchLeafBlocks(
       end = Math.max(end, order[j]!.e.offset + order[j]!.e.length);
       j++;
     }
-    const batch = decodeRange(repo, domain, order.slice(i, j), end, decoder);
+    const batch = decodeRange(repo, domain, order.slice(i, j), end, decoder, slot);
     batch.catch(() => undefined);
     batches.push(batch);
     i = j;
@@ -58,7 +67,7 @@ export async function fetchLeafBlocks(
 }
 
 /** Reads one coalesced range of a pack and decodes its records. */
-async function decodeRange(repo: Repository, domain: KeyDomain, items: { pos: number; id: Buffer; e: IndexEntry }[], end: number, decoder: RecordDecoder): Promise<FetchedBlock[]> {
+async function decodeRange(repo: Repository, domain: KeyDomain, items: { pos: number; id: Buffer; e: IndexEntry }[], end: number, decoder: RecordDecoder, slot?: LeafSlot): Promise<FetchedBlock[]> {
   const start = items[0]!.e.offset;
   const file = packPath(domain.name, items[0]!.e.pack);
   const range = await repo.store.readRange(file, start, end - start).catch((err: unknown) => {
@@ -67,7 +76,8 @@ async function decodeRange(repo: Repository, domain: KeyDomain, items: { pos: nu
   });
   const records = items.map(({ e }) => range.subarray(e.offset - start, e.offset - start + e.length));
   try {
-    const raws = await decoder.decode(records, items.map((it) => it.id), items.map(({ e }) => `${file}@${e.offset}`));
+    const into = slot && { memory: slot.memory, offsets: items.map((it) => it.pos * slot.blockSize), room: slot.blockSize };
+    const raws = await decoder.decode(records, items.map((it) => it.id), items.map(({ e }) => `${file}@${e.offset}`), into);
     return items.map((it, k) => ({ pos: it.pos, data: raws[k]! }));
   } catch (err) {
     if (isStrataError(err)) throw new StrataError(err.code, err.message, { cause: err, details: { file, blob: err.details?.blob ?? items[0]!.id.toString('hex') } });

@@ -2,7 +2,7 @@ import { StrataError, isStrataError, type ErrorCode } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
 import { decodeRecord } from '../pack/record';
 import type { DecodeReply } from '../snapshot/pipeline-protocol';
-import { WorkerPool } from '../snapshot/pool';
+import { WorkerPool, type SharedOutput } from '../snapshot/pool';
 
 /**
  * Opens, decompresses and verifies records (views into one buffer read from a pack) and
@@ -10,15 +10,20 @@ import { WorkerPool } from '../snapshot/pool';
  * unverified data. The buffer may be moved to a worker: callers must not read it afterwards.
  */
 export interface RecordDecoder {
-  decode(records: Buffer[], ids: Buffer[], where: string[]): Promise<Buffer[]>;
+  /**
+   * With `into`, each raw block is written into `into.memory` at its offset (at most `room`
+   * bytes) and the returned buffers are views there; pooled decoders need shared memory.
+   */
+  decode(records: Buffer[], ids: Buffer[], where: string[], into?: SharedOutput): Promise<Buffer[]>;
   close(): Promise<void>;
 }
 
 export function inlineDecoder(domain: KeyDomain): RecordDecoder {
   return {
-    decode: async (records, ids, where) => records.map((r, i) => {
+    decode: async (records, ids, where, into) => records.map((r, i) => {
       try {
-        return decodeRecord(r, domain, ids[i]!, where[i]!).raw;
+        const dest = into ? into.memory.subarray(into.offsets[i]!, into.offsets[i]! + into.room) : undefined;
+        return decodeRecord(r, domain, ids[i]!, where[i]!, dest).raw;
       } catch (err) {
         if (isStrataError(err)) throw new StrataError(err.code, err.message, { cause: err, details: { blob: ids[i]!.toString('hex') } });
         throw err;
@@ -36,13 +41,14 @@ export function pooledDecoder(domain: KeyDomain): RecordDecoder {
   const pool = new WorkerPool(domain);
   const inline = inlineDecoder(domain);
   return {
-    async decode(records, ids, where) {
-      if (records.length < MIN_PARALLEL_RECORDS) return inline.decode(records, ids, where);
-      const reply = await pool.run<DecodeReply>('decode', records, Buffer.concat(ids), where);
+    async decode(records, ids, where, into) {
+      if (records.length < MIN_PARALLEL_RECORDS) return inline.decode(records, ids, where, into);
+      const reply = await pool.run<DecodeReply>('decode', records, Buffer.concat(ids), where, into);
       if (reply.error) {
         const { index, code, message } = reply.error;
         throw new StrataError(code as ErrorCode, message, { details: { blob: ids[index]!.toString('hex') } });
       }
+      if (into) return reply.lengths.map((n, i) => into.memory.subarray(into.offsets[i]!, into.offsets[i]! + n));
       const data = Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
       const raws: Buffer[] = [];
       for (let i = 0, at = 0; i < reply.lengths.length; at += reply.lengths[i]!, i++) raws.push(data.subarray(at, at + reply.lengths[i]!));

@@ -8,11 +8,11 @@ import type { SnapshotRecord, SourceRecord } from '../repo/records';
 import { LEAF_BLOCKS, type Leaf } from '../repo/tree';
 import { walkLeaves } from '../repo/tree-io';
 import { ProgressMeter } from '../snapshot/progress';
-import { fetchLeafBlocks, type FetchedBlock } from './block-fetcher';
+import { fetchLeafBlocks, type FetchedBlock, type LeafSlot } from './block-fetcher';
 import { inlineDecoder, pooledDecoder } from './record-decoder';
 import { checkTarget } from './target';
 import { syncDir } from '../storage/file-writes';
-import { DirectWriter } from '../storage/direct-writer';
+import { DirectWriter, alignedMemory } from '../storage/direct-writer';
 
 export interface RestoreOptions {
   force?: boolean;
@@ -31,6 +31,8 @@ const LEAVES_AHEAD = 4;
  * flushing as we go lets the disk work while the next blocks are decoded.
  */
 const FLUSH_EVERY = 128 * 1024 * 1024;
+/** Leaves up to this size are decoded into reused, page-aligned memory and written from there. */
+const MAX_SLOT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Restores a snapshot to an image file (sparse: zero blocks stay holes) or a block device.
@@ -54,7 +56,7 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     const parallel = opts.parallel ?? snap.sourceBytes >= PARALLEL_MIN_BYTES;
     const decoder = parallel ? pooledDecoder(domain) : inlineDecoder(domain);
     const leaves = walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id));
-    const fetch = (leaf: Leaf) => fetchLeafBlocks(repo, domain, index, leaf, undefined, decoder);
+    const fetch = (leaf: Leaf, slot?: LeafSlot) => fetchLeafBlocks(repo, domain, index, leaf, undefined, decoder, slot);
     const { leafNo, blocksWritten, zeroBlocks, bytesWritten } = await writeLeaves(out, leaves, fetch, { snap, device: target.kind === 'device', meter, signal: opts.signal })
       .finally(() => decoder.close());
     if (leafNo * LEAF_BLOCKS < snap.blockCount) throw new StrataError('E_CORRUPT', `the manifest of ${snap.id} ends early`);
@@ -87,21 +89,27 @@ interface LeafWriteContext {
  * Writes the leaves in order while the next `LEAVES_AHEAD` are fetched and decoded, so reading
  * packs, verifying blocks (on worker threads when the decoder is pooled) and writing overlap.
  */
-async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Leaf }>, fetch: (leaf: Leaf) => Promise<FetchedBlock[]>, ctx: LeafWriteContext) {
+async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Leaf }>, fetch: (leaf: Leaf, slot?: LeafSlot) => Promise<FetchedBlock[]>, ctx: LeafWriteContext) {
   const { snap } = ctx;
   const bs = snap.blockSize;
   const zero = ctx.device ? Buffer.alloc(bs * 64) : null;
-  const ahead: { leaf: Leaf; blocks: Promise<FetchedBlock[]> }[] = [];
+  const slots = LEAF_BLOCKS * bs <= MAX_SLOT_BYTES ? new SlotPool(LEAF_BLOCKS * bs, bs) : null;
+  const ahead: { leaf: Leaf; blocks: Promise<FetchedBlock[]>; slot?: LeafSlot }[] = [];
   let leafNo = 0;
   let blocksWritten = 0;
   let bytesWritten = 0;
   let zeroBlocks = 0;
   let unflushed = 0;
   let flushing: Promise<void> | null = null;
-  const writeOne = async ({ leaf, blocks: pending }: (typeof ahead)[number]) => {
+  const writeOne = async ({ leaf, blocks: pending, slot }: (typeof ahead)[number]) => {
     const base = leafNo * LEAF_BLOCKS * bs;
     const blocks = await pending;
-    await writeRuns((parts, at) => out.writeAt(parts, at), blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
+    if (slot) {
+      await writeFromSlot(out, slot, blocks, base);
+      slots!.give(slot);
+    } else {
+      await writeRuns((parts, at) => out.writeAt(parts, at), blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
+    }
     const written = blocks.reduce((n, b) => n + b.data.length, 0);
     blocksWritten += blocks.length;
     bytesWritten += written;
@@ -120,9 +128,10 @@ async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Lea
   try {
     for await (const { leaf } of leaves) {
       if (ctx.signal?.aborted) throw new StrataError('E_CANCELLED', 'the restore was cancelled');
-      const blocks = fetch(leaf);
+      const slot = slots?.take();
+      const blocks = fetch(leaf, slot);
       blocks.catch(() => undefined);
-      ahead.push({ leaf, blocks });
+      ahead.push({ leaf, blocks, slot });
       if (ahead.length > LEAVES_AHEAD) await writeOne(ahead.shift()!);
     }
     while (ahead.length > 0) await writeOne(ahead.shift()!);
@@ -130,6 +139,34 @@ async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Lea
     await Promise.allSettled([...ahead.map((a) => a.blocks), flushing]);
   }
   return { leafNo, blocksWritten, bytesWritten, zeroBlocks };
+}
+
+/** Leaf-sized aligned shared memory, reused once a leaf is written. */
+class SlotPool {
+  private readonly free: LeafSlot[] = [];
+
+  constructor(private readonly bytes: number, private readonly blockSize: number) {}
+
+  take(): LeafSlot {
+    return this.free.pop() ?? { memory: alignedMemory(this.bytes, true), blockSize: this.blockSize };
+  }
+
+  give(slot: LeafSlot): void {
+    this.free.push(slot);
+  }
+}
+
+/** Writes a leaf's blocks from its slot, each run of neighbouring blocks in one write, uncopied. */
+async function writeFromSlot(out: DirectWriter, slot: LeafSlot, blocks: FetchedBlock[], base: number): Promise<void> {
+  const bs = slot.blockSize;
+  for (let i = 0; i < blocks.length; ) {
+    let j = i + 1;
+    while (j < blocks.length && blocks[j]!.pos === blocks[j - 1]!.pos + 1 && blocks[j - 1]!.data.length === bs) j++;
+    const start = blocks[i]!.pos * bs;
+    const end = blocks[j - 1]!.pos * bs + blocks[j - 1]!.data.length;
+    await out.writeFrom(slot.memory.subarray(start, end), base + start);
+    i = j;
+  }
 }
 
 export type WriteAt = (parts: readonly Buffer[], position: number) => Promise<void>;

@@ -15,6 +15,11 @@ export interface WorkerRequest {
   ids?: Uint8Array;
   /** decode: where each record comes from, for error messages. */
   where?: string[];
+  /**
+   * decode: write each raw block into registered shared memory at its offset, with room for
+   * `room` bytes, instead of returning it (the reply then carries only the lengths).
+   */
+  out?: { shared: number; offsets: number[]; room: number };
 }
 
 export interface EncodeReply {

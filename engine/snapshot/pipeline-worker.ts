@@ -50,19 +50,25 @@ function encode(m: WorkerRequest): { reply: EncodeReply; transfer: ArrayBuffer[]
 
 function decode(m: WorkerRequest): { reply: DecodeReply; transfer: ArrayBuffer[] } {
   const idBytes = m.ids!.byteLength / m.offsets.length;
-  // One buffer for the whole batch, sized by the headers (bounded; checked as each record is decoded).
-  let total = 0;
-  for (let i = 0; i < m.offsets.length; i++) {
-    const record = view(m, i);
-    total += record.length >= RECORD_HEADER_BYTES ? Math.min(record.readUInt32BE(48), MAX_RAW_BYTES) : 0;
+  const out = m.out ? sharedMemory.get(m.out.shared) : undefined;
+  if (m.out && !out) throw new Error(`a request names shared memory ${m.out.shared} that was never registered`);
+  // Without shared memory to fill: one buffer for the whole batch, sized by the headers (bounded; checked as each record is decoded).
+  let data = Buffer.alloc(0);
+  if (!out) {
+    let total = 0;
+    for (let i = 0; i < m.offsets.length; i++) {
+      const record = view(m, i);
+      total += record.length >= RECORD_HEADER_BYTES ? Math.min(record.readUInt32BE(48), MAX_RAW_BYTES) : 0;
+    }
+    data = Buffer.allocUnsafeSlow(total);
   }
-  const data = Buffer.allocUnsafeSlow(total);
   const lengths: number[] = [];
   let at = 0;
   for (let i = 0; i < m.offsets.length; i++) {
     const id = Buffer.from(m.ids!.buffer, m.ids!.byteOffset + i * idBytes, idBytes);
+    const into = out ? Buffer.from(out.buffer, out.byteOffset + m.out!.offsets[i]!, m.out!.room) : data.subarray(at);
     try {
-      const { raw } = decodeRecord(view(m, i), domain, id, m.where?.[i] ?? `record ${i}`, data.subarray(at));
+      const { raw } = decodeRecord(view(m, i), domain, id, m.where?.[i] ?? `record ${i}`, into);
       lengths.push(raw.length);
       at += raw.length;
     } catch (err) {
@@ -70,7 +76,7 @@ function decode(m: WorkerRequest): { reply: DecodeReply; transfer: ArrayBuffer[]
       return { reply: { seq: m.seq, data: new Uint8Array(0), lengths: [], error: { index: i, code: err.code, message: err.message } }, transfer: [] };
     }
   }
-  return { reply: { seq: m.seq, data, lengths }, transfer: [data.buffer as ArrayBuffer] };
+  return { reply: { seq: m.seq, data, lengths }, transfer: out ? [] : [data.buffer as ArrayBuffer] };
 }
 
 parentPort!.on('message', (m: WorkerRequest | ShareMessage) => {

@@ -30,6 +30,13 @@ function startWorker(url: URL, workerData: unknown): Worker {
   return new Worker(code, { eval: true, workerData });
 }
 
+/** Where a decode batch puts its blocks: offsets into shared memory, each with `room` bytes. */
+export interface SharedOutput {
+  memory: Buffer;
+  offsets: number[];
+  room: number;
+}
+
 export interface PoolOptions {
   size?: number;
   compress?: boolean;
@@ -89,9 +96,14 @@ export class WorkerPool {
   }
 
   /** Sends one batch of views into a buffer; the buffer may be moved (see `packSpans`). */
-  async run<R extends WorkerReply>(kind: WorkerRequest['kind'], blocks: Uint8Array[], ids?: Uint8Array, where?: string[]): Promise<R> {
+  async run<R extends WorkerReply>(kind: WorkerRequest['kind'], blocks: Uint8Array[], ids?: Uint8Array, where?: string[], out?: SharedOutput): Promise<R> {
     this.assertHealthy();
     const { request, transfer } = packSpans(this.seq++, kind, blocks, ids, where, this.shareId);
+    if (out) {
+      const memory = out.memory.buffer;
+      if (!(memory instanceof SharedArrayBuffer)) throw new Error('decoding into memory that is not shared');
+      request.out = { shared: this.shareId(memory), offsets: out.offsets.map((o) => out.memory.byteOffset + o), room: out.room };
+    }
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     return new Promise<WorkerReply>((resolve, reject) => {

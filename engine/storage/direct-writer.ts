@@ -23,15 +23,18 @@ const KEEP_FREE = 2;
 const free: Buffer[] = [];
 
 /**
- * Page-aligned memory: a WebAssembly memory is mapped from fresh pages, so it starts on a page
- * boundary (a Buffer's address is neither aligned nor visible from JavaScript). A misaligned
- * buffer would make the first direct write fail with EINVAL, which falls back to buffered writes.
+ * Page-aligned memory of at least `bytes`: a WebAssembly memory is mapped from fresh pages, so
+ * it starts on a page boundary (a Buffer's address is neither aligned nor visible from
+ * JavaScript). A misaligned buffer would make the first direct write fail with EINVAL, which
+ * falls back to buffered writes. `shared` memory can be handed to worker threads.
  */
+export function alignedMemory(bytes: number, shared = false): Buffer {
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  return Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages, shared }).buffer);
+}
+
 function takeStage(): Buffer {
-  const b = free.pop();
-  if (b) return b;
-  const pages = STAGE_BYTES / WASM_PAGE;
-  return Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer);
+  return free.pop() ?? alignedMemory(STAGE_BYTES);
 }
 
 function giveStage(b: Buffer): void {
@@ -103,6 +106,21 @@ export class DirectWriter {
     } finally {
       giveStage(stage);
     }
+  }
+
+  /**
+   * Writes `view` at `position` without copying it, where `view` starts at a page-aligned
+   * address (a view at an aligned offset of `alignedMemory`); anything else goes through
+   * `writeAt`.
+   */
+  async writeFrom(view: Buffer, position: number): Promise<void> {
+    if (!this.direct || position % DIRECT_ALIGN !== 0 || view.byteOffset % DIRECT_ALIGN !== 0) {
+      await this.writeAt([view], position);
+      return;
+    }
+    const head = view.length - (view.length % DIRECT_ALIGN);
+    if (head > 0) await this.writeStage(view, head, position);
+    if (head < view.length) await writeAll(this.fh, [view.subarray(head)], position + head, this.what);
   }
 
   private async writeStage(stage: Buffer, length: number, position: number): Promise<void> {
