@@ -13,6 +13,8 @@ import { READY_SEQ, packSpans, type EncodeReply, type ShareMessage, type WorkerR
  * reads, plans and writes.
  */
 const START_AFTER_JOBS = 32;
+/** Batches smaller than twice this go whole to one worker. */
+const SPLIT_MIN_JOBS = 32;
 
 function workerUrl(): URL {
   const here = import.meta.url;
@@ -77,6 +79,10 @@ export class WorkerPool {
       });
       return { w, busy: 0 };
     });
+  }
+
+  get size(): number {
+    return this.workers.length;
   }
 
   /** True once every worker has loaded its modules and takes batches without delay. */
@@ -155,6 +161,17 @@ export class PooledProcessor implements BlockProcessor {
     const pool = this.pool ?? (this.inlineJobs > START_AFTER_JOBS ? this.workers() : null);
     pool?.assertHealthy();
     if (!pool?.ready) return this.inline.process(jobs, isKnown);
+    // A chunk is split over the workers: results are applied in order, so a chunk of slow
+    // (compressible) blocks on one worker would otherwise hold up the next chunks while the
+    // other worker runs dry.
+    const parts = Math.min(pool.size, Math.ceil(jobs.length / SPLIT_MIN_JOBS));
+    if (parts <= 1) return this.encodeOn(pool, jobs, isKnown);
+    const per = Math.ceil(jobs.length / parts);
+    const slices = Array.from({ length: parts }, (_, k) => jobs.slice(k * per, (k + 1) * per));
+    return (await Promise.all(slices.map((slice) => this.encodeOn(pool, slice, isKnown)))).flat();
+  }
+
+  private async encodeOn(pool: WorkerPool, jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
     const reply = await pool.run<EncodeReply>('encode', jobs.map((j) => j.data));
     const ids = Buffer.from(reply.ids.buffer, reply.ids.byteOffset, reply.ids.byteLength);
     const idBytes = ids.length / jobs.length;
