@@ -140,12 +140,12 @@ export class WorkerPool {
 /**
  * The snapshot's block processor on worker threads: content ids, compression and sealing run
  * in parallel while the caller reads ahead. The first few changed blocks stay on the calling
- * thread (see INLINE_JOBS).
+ * thread (see START_AFTER_JOBS).
  */
 export class PooledProcessor implements BlockProcessor {
   private pool: WorkerPool | null = null;
   private readonly inline: InlineProcessor;
-  private inlineJobs = 0;
+  private jobsSeen = 0;
 
   constructor(private readonly domain: KeyDomain, private readonly opts: PoolOptions = {}) {
     this.inline = new InlineProcessor(domain, opts.compress ?? true);
@@ -157,8 +157,8 @@ export class PooledProcessor implements BlockProcessor {
 
   /** Takes ownership of the jobs' memory: callers must not read job data after this call. */
   async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
-    this.inlineJobs += jobs.length;
-    const pool = this.pool ?? (this.inlineJobs > START_AFTER_JOBS ? this.workers() : null);
+    this.jobsSeen += jobs.length;
+    const pool = this.pool ?? (this.jobsSeen > START_AFTER_JOBS ? this.workers() : null);
     pool?.assertHealthy();
     if (!pool?.ready) return this.inline.process(jobs, isKnown);
     // A chunk is split over the workers: results are applied in order, so a chunk of slow
