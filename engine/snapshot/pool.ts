@@ -6,13 +6,14 @@ import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBloc
 import { READY_SEQ, packSpans, type EncodeReply, type ShareMessage, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
 
 /**
- * Changed blocks encoded on the calling thread before the workers are started. Starting a worker
- * costs ≈ 0.1 s of CPU (it loads its modules), so a snapshot with a handful of changes never
- * starts one. Past this many the workers start, blocks stay on the calling thread until they are
- * ready, and from then on every batch, however small, goes to them: the calling thread only
- * reads, plans and writes.
+ * A chunk with at least this many changed blocks starts the workers. Starting a worker costs
+ * ≈ 0.1 s of CPU (it loads its modules), more than an incremental of scattered small changes
+ * (a few changed blocks per 4 MiB chunk) spends encoding them, so such a snapshot never starts
+ * one; a full snapshot starts them on its first chunk of data. Blocks stay on the calling thread
+ * until the workers are ready, and from then on every batch, however small, goes to them: the
+ * calling thread only reads, plans and writes.
  */
-const START_AFTER_JOBS = 32;
+const START_BATCH_JOBS = 32;
 /** Batches smaller than twice this go whole to one worker. */
 const SPLIT_MIN_JOBS = 32;
 
@@ -139,13 +140,12 @@ export class WorkerPool {
 
 /**
  * The snapshot's block processor on worker threads: content ids, compression and sealing run
- * in parallel while the caller reads ahead. The first few changed blocks stay on the calling
- * thread (see START_AFTER_JOBS).
+ * in parallel while the caller reads ahead. Until a busy chunk starts them, and while they start,
+ * blocks are encoded on the calling thread (see START_BATCH_JOBS).
  */
 export class PooledProcessor implements BlockProcessor {
   private pool: WorkerPool | null = null;
   private readonly inline: InlineProcessor;
-  private jobsSeen = 0;
 
   constructor(private readonly domain: KeyDomain, private readonly opts: PoolOptions = {}) {
     this.inline = new InlineProcessor(domain, opts.compress ?? true);
@@ -157,8 +157,7 @@ export class PooledProcessor implements BlockProcessor {
 
   /** Takes ownership of the jobs' memory: callers must not read job data after this call. */
   async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
-    this.jobsSeen += jobs.length;
-    const pool = this.pool ?? (this.jobsSeen > START_AFTER_JOBS ? this.workers() : null);
+    const pool = this.pool ?? (jobs.length >= START_BATCH_JOBS ? this.workers() : null);
     pool?.assertHealthy();
     if (!pool?.ready) return this.inline.process(jobs, isKnown);
     // A chunk is split over the workers: results are applied in order, so a chunk of slow
