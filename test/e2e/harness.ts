@@ -16,6 +16,8 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 /** Long enough for a 16 MiB snapshot on a busy 2-core machine; a hang still fails. */
 export const STEP_TIMEOUT_MS = 30_000;
+/** Steps that sync what they write wait on the disk, which other work on the machine may hold up. */
+export const DURABLE_STEP_MS = 120_000;
 
 export interface Served {
   url: string;
