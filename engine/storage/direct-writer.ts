@@ -86,7 +86,7 @@ export class DirectWriter {
       let within = 0;
       let done = 0;
       while (done < total) {
-        // Fill the stage from the parts, then write its aligned head directly.
+        // Fill the stage from the parts, then write it from there.
         let filled = 0;
         while (filled < stage.length && pi < parts.length) {
           const p = parts[pi]!;
@@ -98,9 +98,7 @@ export class DirectWriter {
             within = 0;
           }
         }
-        const head = filled - (filled % DIRECT_ALIGN);
-        if (head > 0) await this.writeStage(stage, head, position + done);
-        if (head < filled) await writeAll(this.fh, [stage.subarray(head, filled)], position + done + head, this.what);
+        await this.writeFrom(stage.subarray(0, filled), position + done);
         done += filled;
       }
     } finally {
@@ -119,34 +117,30 @@ export class DirectWriter {
       return;
     }
     const head = view.length - (view.length % DIRECT_ALIGN);
-    if (head > 0) await this.writeStage(view, head, position);
-    if (head < view.length) await writeAll(this.fh, [view.subarray(head)], position + head, this.what);
+    const done = head > 0 ? await this.writeDirect(this.direct, view.subarray(0, head), position) : 0;
+    if (done < view.length) await writeAll(this.fh, [view.subarray(done)], position + done, this.what);
   }
 
-  private async writeStage(stage: Buffer, length: number, position: number): Promise<void> {
+  /**
+   * Writes an aligned `buf` through the direct handle and returns how many bytes it took: all of
+   * them, or fewer when the file system refused (EINVAL: buffered from then on) or a partial
+   * write ended unaligned; the caller writes the rest through the cache.
+   */
+  private async writeDirect(direct: FileHandle, buf: Buffer, position: number): Promise<number> {
     let off = 0;
-    while (off < length) {
+    while (off < buf.length && off % DIRECT_ALIGN === 0) {
       let written: number;
       try {
-        written = this.direct ? (await this.direct.write(stage, off, length - off, position + off)).bytesWritten : 0;
+        written = (await direct.write(buf, off, buf.length - off, position + off)).bytesWritten;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
-        // The file system takes no direct writes after all: buffered from here on.
         await this.dropDirect();
-        written = 0;
-      }
-      if (!this.direct) {
-        await writeAll(this.fh, [stage.subarray(off, length)], position + off, this.what);
-        return;
+        return off;
       }
       if (written === 0) throw new StrataError('E_IO', `short write to ${this.what}: the file system took no more bytes`);
       off += written;
-      // A partial direct write may end unaligned; finish the rest through the cache.
-      if (off < length && (off % DIRECT_ALIGN !== 0)) {
-        await writeAll(this.fh, [stage.subarray(off, length)], position + off, this.what);
-        return;
-      }
     }
+    return off;
   }
 
   private async dropDirect(): Promise<void> {
