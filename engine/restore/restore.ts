@@ -104,12 +104,10 @@ async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Lea
   const writeOne = async ({ leaf, blocks: pending, slot }: (typeof ahead)[number]) => {
     const base = leafNo * LEAF_BLOCKS * bs;
     const blocks = await pending;
-    if (slot) {
-      await writeFromSlot(out, slot, blocks, base);
-      slots!.give(slot);
-    } else {
-      await writeRuns((parts, at) => out.writeAt(parts, at), blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
-    }
+    // Blocks decoded into a slot lie there as on disk: a run of neighbours is one span of it.
+    const write: WriteAt = slot ? (parts, at) => out.writeFrom(span(parts), at) : (parts, at) => out.writeAt(parts, at);
+    await writeRuns(write, blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
+    if (slot) slots!.give(slot);
     const written = blocks.reduce((n, b) => n + b.data.length, 0);
     blocksWritten += blocks.length;
     bytesWritten += written;
@@ -156,17 +154,10 @@ class SlotPool {
   }
 }
 
-/** Writes a leaf's blocks from its slot, each run of neighbouring blocks in one write, uncopied. */
-async function writeFromSlot(out: DirectWriter, slot: LeafSlot, blocks: FetchedBlock[], base: number): Promise<void> {
-  const bs = slot.blockSize;
-  for (let i = 0; i < blocks.length; ) {
-    let j = i + 1;
-    while (j < blocks.length && blocks[j]!.pos === blocks[j - 1]!.pos + 1 && blocks[j - 1]!.data.length === bs) j++;
-    const start = blocks[i]!.pos * bs;
-    const end = blocks[j - 1]!.pos * bs + blocks[j - 1]!.data.length;
-    await out.writeFrom(slot.memory.subarray(start, end), base + start);
-    i = j;
-  }
+/** The memory that neighbouring views `parts` cover together, as one view. */
+function span(parts: readonly Buffer[]): Buffer {
+  const last = parts[parts.length - 1]!;
+  return Buffer.from(parts[0]!.buffer, parts[0]!.byteOffset, last.byteOffset + last.length - parts[0]!.byteOffset);
 }
 
 export type WriteAt = (parts: readonly Buffer[], position: number) => Promise<void>;
