@@ -46,7 +46,8 @@ export interface DecodedHeader {
 
 /** The most bytes a record of `rawLength` raw bytes can take: header, worst-case zstd, sealing. */
 export function maxRecordBytes(rawLength: number): number {
-  return RECORD_HEADER_BYTES + Math.max(rawLength, zstdBinding.compressBound(rawLength)) + SEAL_OVERHEAD;
+  // zstd's bound is above the raw length, so it also covers a block stored uncompressed.
+  return RECORD_HEADER_BYTES + zstdBinding.compressBound(rawLength) + SEAL_OVERHEAD;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { StrataError, isStrataError, type ErrorCode } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
 import { decodeRecord } from '../pack/record';
-import type { DecodeReply } from '../snapshot/pipeline-protocol';
+import { splitByLengths, type DecodeReply } from '../snapshot/pipeline-protocol';
 import { WorkerPool, type SharedOutput } from '../snapshot/pool';
 
 /**
@@ -49,10 +49,7 @@ export function pooledDecoder(domain: KeyDomain): RecordDecoder {
         throw new StrataError(code as ErrorCode, message, { details: { blob: ids[index]!.toString('hex') } });
       }
       if (into) return reply.lengths.map((n, i) => into.memory.subarray(into.offsets[i]!, into.offsets[i]! + n));
-      const data = Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
-      const raws: Buffer[] = [];
-      for (let i = 0, at = 0; i < reply.lengths.length; at += reply.lengths[i]!, i++) raws.push(data.subarray(at, at + reply.lengths[i]!));
-      return raws;
+      return splitByLengths(reply.data, reply.lengths);
     },
     close: () => pool.close(),
   };

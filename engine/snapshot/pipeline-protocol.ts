@@ -56,17 +56,18 @@ export const READY_SEQ = -1;
 export type WorkerReply = EncodeReply | DecodeReply;
 
 /**
- * Builds a request for blocks that are views into one buffer. That buffer is moved to the
- * worker when it is the blocks' own (larger than Node's shared pool of small buffers, which
- * must never be detached); otherwise the blocks are first copied into a fresh buffer.
+ * Builds a request for blocks that are views into one buffer. Shared memory is named by the id
+ * `sharedId` gives it; any other buffer is moved to the worker when it is the blocks' own
+ * (larger than Node's shared pool of small buffers, which must never be detached); otherwise the
+ * blocks are first copied into a fresh buffer.
  */
 export function packSpans(
   seq: number,
   kind: WorkerRequest['kind'],
   blocks: Uint8Array[],
+  sharedId: (memory: SharedArrayBuffer) => number,
   ids?: Uint8Array,
   where?: string[],
-  sharedId?: (memory: SharedArrayBuffer) => number,
 ): { request: WorkerRequest; transfer: ArrayBuffer[] } {
   const shared = blocks[0]!.buffer;
   const movable = shared instanceof ArrayBuffer && shared.byteLength > Buffer.poolSize && blocks.every((b) => b.buffer === shared);
@@ -75,9 +76,7 @@ export function packSpans(
   const extra = idCopy ? [idCopy.buffer as ArrayBuffer] : [];
   // Shared memory is read in place by the worker: nothing to move, nothing to copy.
   if (typeof SharedArrayBuffer !== 'undefined' && shared instanceof SharedArrayBuffer && blocks.every((b) => b.buffer === shared)) {
-    const offsets = blocks.map((b) => b.byteOffset);
-    if (sharedId) return { request: { kind, seq, buf: null, shared: sharedId(shared), offsets, lengths, ids: idCopy, where }, transfer: extra };
-    return { request: { kind, seq, buf: new Uint8Array(shared), offsets, lengths, ids: idCopy, where }, transfer: extra };
+    return { request: { kind, seq, buf: null, shared: sharedId(shared), offsets: blocks.map((b) => b.byteOffset), lengths, ids: idCopy, where }, transfer: extra };
   }
   if (movable) {
     return { request: { kind, seq, buf: new Uint8Array(shared), offsets: blocks.map((b) => b.byteOffset), lengths, ids: idCopy, where }, transfer: [shared, ...extra] };
@@ -86,6 +85,14 @@ export function packSpans(
   const offsets: number[] = [];
   for (let i = 0, at = 0; i < blocks.length; at += lengths[i]!, i++) offsets.push(at);
   return { request: { kind, seq, buf, offsets, lengths, ids: idCopy, where }, transfer: [buf.buffer as ArrayBuffer, ...extra] };
+}
+
+/** Views of `buf` back to back, one of each length: the parts of a reply's single buffer. */
+export function splitByLengths(buf: Uint8Array, lengths: readonly number[]): Buffer[] {
+  const whole = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: Buffer[] = [];
+  for (let i = 0, at = 0; i < lengths.length; at += lengths[i]!, i++) out.push(whole.subarray(at, at + lengths[i]!));
+  return out;
 }
 
 /** Joins parts into one fresh buffer that can be moved to another thread. */

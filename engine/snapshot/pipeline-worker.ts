@@ -18,9 +18,14 @@ if (background) lowerThreadPriority();
 
 const sharedMemory = new Map<number, Uint8Array>();
 
+function registered(id: number): Uint8Array {
+  const memory = sharedMemory.get(id);
+  if (!memory) throw new Error(`a request names shared memory ${id} that was never registered`);
+  return memory;
+}
+
 function view(m: WorkerRequest, i: number): Buffer {
-  const buf = m.buf ?? sharedMemory.get(m.shared!);
-  if (!buf) throw new Error(`a request names shared memory ${m.shared} that was never registered`);
+  const buf = m.buf ?? registered(m.shared!);
   return Buffer.from(buf.buffer, buf.byteOffset + m.offsets[i]!, m.lengths[i]!);
 }
 
@@ -50,8 +55,7 @@ function encode(m: WorkerRequest): { reply: EncodeReply; transfer: ArrayBuffer[]
 
 function decode(m: WorkerRequest): { reply: DecodeReply; transfer: ArrayBuffer[] } {
   const idBytes = m.ids!.byteLength / m.offsets.length;
-  const out = m.out ? sharedMemory.get(m.out.shared) : undefined;
-  if (m.out && !out) throw new Error(`a request names shared memory ${m.out.shared} that was never registered`);
+  const out = m.out ? registered(m.out.shared) : undefined;
   // Without shared memory to fill: one buffer for the whole batch, sized by the headers (bounded; checked as each record is decoded).
   let data = Buffer.alloc(0);
   if (!out) {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { KeyDomain } from '../crypto/domain';
 import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBlock } from './block-processor';
-import { READY_SEQ, packSpans, type EncodeReply, type ShareMessage, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
+import { READY_SEQ, packSpans, splitByLengths, type EncodeReply, type ShareMessage, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
 
 /**
  * A chunk with at least this many changed blocks starts the workers. Starting a worker costs
@@ -105,7 +105,7 @@ export class WorkerPool {
   /** Sends one batch of views into a buffer; the buffer may be moved (see `packSpans`). */
   async run<R extends WorkerReply>(kind: WorkerRequest['kind'], blocks: Uint8Array[], ids?: Uint8Array, where?: string[], out?: SharedOutput): Promise<R> {
     this.assertHealthy();
-    const { request, transfer } = packSpans(this.seq++, kind, blocks, ids, where, this.shareId);
+    const { request, transfer } = packSpans(this.seq++, kind, blocks, this.shareId, ids, where);
     if (out) {
       const memory = out.memory.buffer;
       if (!(memory instanceof SharedArrayBuffer)) throw new Error('decoding into memory that is not shared');
@@ -174,11 +174,11 @@ export class PooledProcessor implements BlockProcessor {
     const reply = await pool.run<EncodeReply>('encode', jobs.map((j) => j.data));
     const ids = Buffer.from(reply.ids.buffer, reply.ids.byteOffset, reply.ids.byteLength);
     const idBytes = ids.length / jobs.length;
-    const records = Buffer.from(reply.records.buffer, reply.records.byteOffset, reply.records.byteLength);
+    const records = splitByLengths(reply.records, reply.recordLengths);
     const out: ProcessedBlock[] = [];
-    for (let i = 0, at = 0; i < jobs.length; at += reply.recordLengths[i]!, i++) {
+    for (let i = 0; i < jobs.length; i++) {
       const id = ids.subarray(i * idBytes, (i + 1) * idBytes);
-      out.push({ id, record: isKnown(id) ? null : records.subarray(at, at + reply.recordLengths[i]!) });
+      out.push({ id, record: isKnown(id) ? null : records[i]! });
     }
     return out;
   }
