@@ -43,7 +43,7 @@ export function pooledDecoder(domain: KeyDomain): RecordDecoder {
   return {
     async decode(records, ids, where, into) {
       if (records.length < MIN_PARALLEL_RECORDS) return inline.decode(records, ids, where, into);
-      const reply = await pool.run<DecodeReply>('decode', records, Buffer.concat(ids), where, into);
+      const reply = await pool.run<DecodeReply>('decode', records, { ids: Buffer.concat(ids), where, out: into });
       if (reply.error) {
         const { index, code, message } = reply.error;
         throw new StrataError(code as ErrorCode, message, { details: { blob: ids[index]!.toString('hex') } });

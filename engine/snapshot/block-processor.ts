@@ -8,8 +8,17 @@ export interface BlockJob {
 
 export interface ProcessedBlock {
   id: Buffer;
-  /** The encoded record, or null if `isKnown(id)` said the repository has the blob already. */
+  /**
+   * The encoded record, or null if `isKnown(id)` said the repository has the blob already. It
+   * may lie in memory the processor reuses: valid until the batch is released.
+   */
   record: Buffer | null;
+}
+
+export interface ProcessedBatch {
+  blocks: ProcessedBlock[];
+  /** Gives the batch's memory back to the processor; its records must not be read afterwards. */
+  release(): void;
 }
 
 /**
@@ -17,7 +26,7 @@ export interface ProcessedBlock {
  * implementation spreads batches over worker threads.
  */
 export interface BlockProcessor {
-  process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]>;
+  process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBatch>;
   close(): Promise<void>;
 }
 
@@ -28,11 +37,12 @@ export class InlineProcessor implements BlockProcessor {
     this.encoder = new RecordEncoder(domain, domain.newSealer(), compress);
   }
 
-  async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
-    return jobs.map(({ data }) => {
+  async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBatch> {
+    const blocks = jobs.map(({ data }) => {
       const id = this.domain.contentId(data);
       return { id, record: isKnown(id) ? null : this.encoder.encode(BlobType.data, id, data) };
     });
+    return { blocks, release: () => undefined };
   }
 
   async close(): Promise<void> {}

@@ -8,7 +8,7 @@ import { LEAF_BLOCKS, LeafBuilder, type Leaf } from '../repo/tree';
 import { TreeBuilder, walkLeaves } from '../repo/tree-io';
 import type { BlockReader } from '../source/block-reader';
 import type { BlobSink } from './blob-sink';
-import type { BlockJob, BlockProcessor, ProcessedBlock } from './block-processor';
+import type { BlockJob, BlockProcessor, ProcessedBatch } from './block-processor';
 import type { ProgressMeter } from './progress';
 import type { RateGate } from './throttle';
 
@@ -20,11 +20,12 @@ export const RING_CHUNKS = PIPELINE_DEPTH + 2;
 type Step = { zero: true } | { fp: bigint; id: Buffer | null; job: number };
 
 const ZERO: Step = { zero: true };
+const NOTHING: ProcessedBatch = { blocks: [], release: () => undefined };
 
 interface Pending {
   chunk: Buffer;
   steps: Step[];
-  processed: Promise<ProcessedBlock[]>;
+  processed: Promise<ProcessedBatch>;
 }
 
 export interface CopyContext {
@@ -73,21 +74,26 @@ async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: L
     const results = await processed;
     // The processor is done reading the chunk: its buffer can take the next read.
     ctx.reader.release(chunk);
-    for (const step of steps) {
-      if ('zero' in step) leaf.addZero();
-      else {
-        let blobId = step.id;
-        if (!blobId) {
-          const p = results[step.job]!;
-          if (p.record) await sink.addRecord(p.id, p.record);
-          blobId = p.id;
+    try {
+      for (const step of steps) {
+        if ('zero' in step) leaf.addZero();
+        else {
+          let blobId = step.id;
+          if (!blobId) {
+            const p = results.blocks[step.job]!;
+            // The sink copies the record into its pack: the batch's memory is free after the loop.
+            if (p.record) await sink.addRecord(p.id, p.record);
+            blobId = p.id;
+          }
+          leaf.add(step.fp, blobId);
         }
-        leaf.add(step.fp, blobId);
+        if (leaf.count === LEAF_BLOCKS) {
+          await tree.addLeaf(await sink.putTree(leaf.encode()));
+          leaf = new LeafBuilder();
+        }
       }
-      if (leaf.count === LEAF_BLOCKS) {
-        await tree.addLeaf(await sink.putTree(leaf.encode()));
-        leaf = new LeafBuilder();
-      }
+    } finally {
+      results.release();
     }
   };
   const pending: Pending[] = [];
@@ -101,7 +107,7 @@ async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: L
     const { steps, jobs } = await plan(chunk);
     blocks += steps.length;
     // The processor may take the chunk's memory from here on; only `steps` is kept.
-    const processed = jobs.length > 0 ? processor.process(jobs, sink.isKnown) : Promise.resolve([]);
+    const processed = jobs.length > 0 ? processor.process(jobs, sink.isKnown) : Promise.resolve(NOTHING);
     processed.catch(() => undefined);
     pending.push({ chunk, steps, processed });
     if (pending.length >= PIPELINE_DEPTH) await apply(pending.shift()!);

@@ -1,7 +1,8 @@
 /**
  * Messages between the block worker pool and its workers. A batch travels as one buffer plus
- * the spans of its blocks, moved (transferred) rather than copied; replies likewise carry their
- * output back to back in fresh buffers.
+ * the spans of its blocks, moved (transferred) rather than copied, or as spans of shared memory;
+ * encoded records go into shared memory the request names, decoded blocks likewise or back to
+ * back in a fresh buffer.
  */
 export interface WorkerRequest {
   kind: 'encode' | 'decode';
@@ -20,14 +21,18 @@ export interface WorkerRequest {
    * `room` bytes, instead of returning it (the reply then carries only the lengths).
    */
   out?: { shared: number; offsets: number[]; room: number };
+  /**
+   * encode: write the records back to back into registered shared memory from `offset`, with room
+   * for `room` bytes (the sum of `maxRecordBytes` of the blocks).
+   */
+  into?: { shared: number; offset: number; room: number };
 }
 
 export interface EncodeReply {
   seq: number;
   /** The content ids, back to back, all the same length. */
   ids: Uint8Array;
-  /** The encoded records, back to back in one buffer, in order. */
-  records: Uint8Array;
+  /** The lengths of the encoded records, which lie back to back where the request said (`into`). */
   recordLengths: number[];
 }
 
@@ -41,14 +46,11 @@ export interface DecodeReply {
 }
 
 /**
- * Registers shared memory with a worker once, under an id later requests name: posting the same
- * SharedArrayBuffer with every request costs more than the work on a batch of a few blocks.
+ * Registers shared memory with a worker once, under an id later requests name (posting the same
+ * SharedArrayBuffer with every request costs more than the work on a batch of a few blocks), or
+ * drops it once no request will name it again.
  */
-export interface ShareMessage {
-  kind: 'share';
-  id: number;
-  memory: SharedArrayBuffer;
-}
+export type ShareMessage = { kind: 'share'; id: number; memory: SharedArrayBuffer } | { kind: 'forget'; id: number };
 
 /** Sent by a worker once its modules are loaded and it takes requests. */
 export const READY_SEQ = -1;

@@ -29,14 +29,14 @@ function view(m: WorkerRequest, i: number): Buffer {
   return Buffer.from(buf.buffer, buf.byteOffset + m.offsets[i]!, m.lengths[i]!);
 }
 
-/** Where a batch's records are written before one exact-size copy goes back; reused. */
-let arena = Buffer.alloc(0);
-
 function encode(m: WorkerRequest): { reply: EncodeReply; transfer: ArrayBuffer[] } {
   const ids: Uint8Array[] = [];
   let need = 0;
   for (const length of m.lengths) need += maxRecordBytes(length);
-  if (arena.length < need) arena = Buffer.allocUnsafeSlow(need);
+  const into = m.into!;
+  if (into.room < need) throw new Error(`an encode request leaves room for ${into.room} bytes of records, ${need} needed`);
+  const memory = registered(into.shared);
+  const arena = Buffer.from(memory.buffer, memory.byteOffset + into.offset, into.room);
   const recordLengths: number[] = [];
   let at = 0;
   for (let i = 0; i < m.offsets.length; i++) {
@@ -47,10 +47,8 @@ function encode(m: WorkerRequest): { reply: EncodeReply; transfer: ArrayBuffer[]
     recordLengths.push(n);
     at += n;
   }
-  const records = Buffer.allocUnsafeSlow(at);
-  arena.copy(records, 0, 0, at);
   const joined = joinMovable(ids);
-  return { reply: { seq: m.seq, ids: joined, records, recordLengths }, transfer: [joined.buffer as ArrayBuffer, records.buffer as ArrayBuffer] };
+  return { reply: { seq: m.seq, ids: joined, recordLengths }, transfer: [joined.buffer as ArrayBuffer] };
 }
 
 function decode(m: WorkerRequest): { reply: DecodeReply; transfer: ArrayBuffer[] } {
@@ -86,6 +84,10 @@ function decode(m: WorkerRequest): { reply: DecodeReply; transfer: ArrayBuffer[]
 parentPort!.on('message', (m: WorkerRequest | ShareMessage) => {
   if (m.kind === 'share') {
     sharedMemory.set(m.id, new Uint8Array(m.memory));
+    return;
+  }
+  if (m.kind === 'forget') {
+    sharedMemory.delete(m.id);
     return;
   }
   const { reply, transfer } = m.kind === 'encode' ? encode(m) : decode(m);

@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { KeyDomain } from '../crypto/domain';
-import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBlock } from './block-processor';
+import { maxRecordBytes } from '../pack/record';
+import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBatch, type ProcessedBlock } from './block-processor';
 import { READY_SEQ, packSpans, splitByLengths, type EncodeReply, type ShareMessage, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
 
 /**
@@ -16,6 +17,8 @@ import { READY_SEQ, packSpans, splitByLengths, type EncodeReply, type ShareMessa
 const START_BATCH_JOBS = 32;
 /** Batches smaller than twice this go whole to one worker. */
 const SPLIT_MIN_JOBS = 32;
+/** Record memory is handed out in multiples of this, so slightly different batches share slots. */
+const SLOT_ROUND = 1024 * 1024;
 
 function workerUrl(): URL {
   const here = import.meta.url;
@@ -33,11 +36,28 @@ function startWorker(url: URL, workerData: unknown): Worker {
   return new Worker(code, { eval: true, workerData });
 }
 
+function sharedOf(b: Buffer): SharedArrayBuffer {
+  if (!(b.buffer instanceof SharedArrayBuffer)) throw new Error('a worker is asked to write into memory that is not shared');
+  return b.buffer;
+}
+
 /** Where a decode batch puts its blocks: offsets into shared memory, each with `room` bytes. */
 export interface SharedOutput {
   memory: Buffer;
   offsets: number[];
   room: number;
+}
+
+/** What a batch carries besides its blocks. */
+export interface RunOptions {
+  /** decode: the expected content ids, back to back. */
+  ids?: Uint8Array;
+  /** decode: where each record comes from, for error messages. */
+  where?: string[];
+  /** decode: shared memory to put the blocks in. */
+  out?: SharedOutput;
+  /** encode: shared memory to write the records into, back to back (see `maxRecordBytes`). */
+  into?: Buffer;
 }
 
 export interface PoolOptions {
@@ -59,6 +79,7 @@ export class WorkerPool {
   private readyCount = 0;
   private readonly waiting = new Map<number, { resolve: (v: WorkerReply) => void; reject: (e: unknown) => void }>();
   private readonly sharedIds = new Map<SharedArrayBuffer, number>();
+  private nextShareId = 0;
 
   constructor(domain: KeyDomain, opts: PoolOptions = {}) {
     const size = opts.size ?? Math.max(1, Math.min(4, availableParallelism()));
@@ -103,14 +124,14 @@ export class WorkerPool {
   }
 
   /** Sends one batch of views into a buffer; the buffer may be moved (see `packSpans`). */
-  async run<R extends WorkerReply>(kind: WorkerRequest['kind'], blocks: Uint8Array[], ids?: Uint8Array, where?: string[], out?: SharedOutput): Promise<R> {
+  async run<R extends WorkerReply>(kind: WorkerRequest['kind'], blocks: Uint8Array[], opts: RunOptions = {}): Promise<R> {
     this.assertHealthy();
-    const { request, transfer } = packSpans(this.seq++, kind, blocks, this.shareId, ids, where);
+    const { out, into } = opts;
+    const { request, transfer } = packSpans(this.seq++, kind, blocks, this.shareId, opts.ids, opts.where);
     if (out) {
-      const memory = out.memory.buffer;
-      if (!(memory instanceof SharedArrayBuffer)) throw new Error('decoding into memory that is not shared');
-      request.out = { shared: this.shareId(memory), offsets: out.offsets.map((o) => out.memory.byteOffset + o), room: out.room };
+      request.out = { shared: this.shareId(sharedOf(out.memory)), offsets: out.offsets.map((o) => out.memory.byteOffset + o), room: out.room };
     }
+    if (into) request.into = { shared: this.shareId(sharedOf(into)), offset: into.byteOffset, room: into.length };
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     return new Promise<WorkerReply>((resolve, reject) => {
@@ -123,7 +144,7 @@ export class WorkerPool {
   private shareId = (memory: SharedArrayBuffer): number => {
     let id = this.sharedIds.get(memory);
     if (id === undefined) {
-      id = this.sharedIds.size;
+      id = this.nextShareId++;
       this.sharedIds.set(memory, id);
       const m: ShareMessage = { kind: 'share', id, memory };
       // Messages on a port arrive in order, so the worker knows the memory before any request naming it.
@@ -131,6 +152,15 @@ export class WorkerPool {
     }
     return id;
   };
+
+  /** Tells the workers to drop registered shared memory no request will name again. */
+  forget(memory: SharedArrayBuffer): void {
+    const id = this.sharedIds.get(memory);
+    if (id === undefined) return;
+    this.sharedIds.delete(memory);
+    const m: ShareMessage = { kind: 'forget', id };
+    for (const { w } of this.workers) w.postMessage(m);
+  }
 
   async close(): Promise<void> {
     this.failure ??= new Error('the block worker pool is closed');
@@ -146,6 +176,8 @@ export class WorkerPool {
 export class PooledProcessor implements BlockProcessor {
   private pool: WorkerPool | null = null;
   private readonly inline: InlineProcessor;
+  /** Shared memory the workers write records into, reused from batch to batch. */
+  private readonly free: Buffer[] = [];
 
   constructor(private readonly domain: KeyDomain, private readonly opts: PoolOptions = {}) {
     this.inline = new InlineProcessor(domain, opts.compress ?? true);
@@ -156,7 +188,7 @@ export class PooledProcessor implements BlockProcessor {
   }
 
   /** Takes ownership of the jobs' memory: callers must not read job data after this call. */
-  async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
+  async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBatch> {
     const pool = this.pool ?? (jobs.length >= START_BATCH_JOBS ? this.workers() : null);
     pool?.assertHealthy();
     if (!pool?.ready) return this.inline.process(jobs, isKnown);
@@ -164,17 +196,42 @@ export class PooledProcessor implements BlockProcessor {
     // (compressible) blocks on one worker would otherwise hold up the next chunks while the
     // other worker runs dry.
     const parts = Math.min(pool.size, Math.ceil(jobs.length / SPLIT_MIN_JOBS));
-    if (parts <= 1) return this.encodeOn(pool, jobs, isKnown);
     const per = Math.ceil(jobs.length / parts);
     const slices = Array.from({ length: parts }, (_, k) => jobs.slice(k * per, (k + 1) * per));
-    return (await Promise.all(slices.map((slice) => this.encodeOn(pool, slice, isKnown)))).flat();
+    const slots: Buffer[] = [];
+    try {
+      const done = await Promise.all(
+        slices.map((slice) => {
+          const slot = this.takeSlot(slice.reduce((n, j) => n + maxRecordBytes(j.data.length), 0));
+          slots.push(slot);
+          return this.encodeOn(pool, slice, slot, isKnown);
+        }),
+      );
+      return { blocks: done.flat(), release: () => this.free.push(...slots.splice(0)) };
+    } catch (err) {
+      this.free.push(...slots);
+      throw err;
+    }
   }
 
-  private async encodeOn(pool: WorkerPool, jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
-    const reply = await pool.run<EncodeReply>('encode', jobs.map((j) => j.data));
+  /**
+   * Shared memory for at least `bytes` of records. Every batch of a snapshot needs about the
+   * same room (one chunk's blocks at most), so a handful of slots serve the whole run; one too
+   * small for a larger batch is dropped, and the workers forget it.
+   */
+  private takeSlot(bytes: number): Buffer {
+    for (let slot = this.free.pop(); slot; slot = this.free.pop()) {
+      if (slot.length >= bytes) return slot;
+      this.pool?.forget(slot.buffer as SharedArrayBuffer);
+    }
+    return Buffer.from(new SharedArrayBuffer(Math.ceil(bytes / SLOT_ROUND) * SLOT_ROUND));
+  }
+
+  private async encodeOn(pool: WorkerPool, jobs: BlockJob[], slot: Buffer, isKnown: (id: Buffer) => boolean): Promise<ProcessedBlock[]> {
+    const reply = await pool.run<EncodeReply>('encode', jobs.map((j) => j.data), { into: slot });
     const ids = Buffer.from(reply.ids.buffer, reply.ids.byteOffset, reply.ids.byteLength);
     const idBytes = ids.length / jobs.length;
-    const records = splitByLengths(reply.records, reply.recordLengths);
+    const records = splitByLengths(slot, reply.recordLengths);
     const out: ProcessedBlock[] = [];
     for (let i = 0; i < jobs.length; i++) {
       const id = ids.subarray(i * idBytes, (i + 1) * idBytes);

@@ -21,6 +21,8 @@ const WASM_PAGE = 64 * 1024;
 const KEEP_FREE = 2;
 
 const free: Buffer[] = [];
+/** The memory `alignedMemory` made: a view into it at an aligned offset starts on a page. */
+const aligned = new WeakSet<ArrayBufferLike>();
 
 /**
  * Page-aligned memory of at least `bytes`: a WebAssembly memory is mapped from fresh pages, so
@@ -30,7 +32,14 @@ const free: Buffer[] = [];
  */
 export function alignedMemory(bytes: number, shared = false): Buffer {
   const pages = Math.ceil(bytes / WASM_PAGE);
-  return Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages, shared }).buffer);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared }).buffer;
+  aligned.add(memory);
+  return Buffer.from(memory);
+}
+
+/** True if `view` starts on a page: at an aligned offset of memory from `alignedMemory`. */
+export function isPageAligned(view: Buffer): boolean {
+  return aligned.has(view.buffer) && view.byteOffset % DIRECT_ALIGN === 0;
 }
 
 function takeStage(): Buffer {
@@ -72,8 +81,12 @@ export class DirectWriter {
     return this.direct !== null;
   }
 
-  /** Writes every byte of `parts` at `position`. */
+  /** Writes every byte of `parts` at `position`; a single page-aligned part without a copy. */
   async writeAt(parts: readonly Buffer[], position: number): Promise<void> {
+    if (this.direct && position % DIRECT_ALIGN === 0 && parts.length === 1 && isPageAligned(parts[0]!)) {
+      await this.writeFrom(parts[0]!, position);
+      return;
+    }
     let total = 0;
     for (const p of parts) total += p.length;
     if (!this.direct || position % DIRECT_ALIGN !== 0 || total < DIRECT_ALIGN) {
