@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const external = ['@node-rs/xxhash', '@napi-rs/blake-hash', 'zstd-napi', 'electron', 'ws', 'lowdb', 'lowdb/node'];
+const external = ['@node-rs/xxhash', '@node-rs/argon2', '@napi-rs/blake-hash', 'zstd-napi', 'electron', 'ws', 'lowdb', 'lowdb/node'];
 const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
 
 const targets = [

@@ -2,7 +2,7 @@
  * Crypto: keys, key domains and sealing (the format is in docs/format.md §9).
  *
  * - Master key: 32 random bytes per repository, stored only wrapped in key slots.
- * - Key slot: the master key wrapped under one passphrase through scrypt (keys/<id>.json).
+ * - Key slot: the master key wrapped under one passphrase through Argon2id (keys/<id>.json).
  * - Chain secret: 32 random bytes per encrypted source, wrapped by the master key; every key of
  *   the chain derives from it.
  * - Key domain: how a chain's blobs are named and sealed: "plain" (shared, BLAKE3 ids) or one

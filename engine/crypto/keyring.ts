@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { StrataError, isStrataError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { RepoStore } from '../storage/store';
-import { checkKdf, defaultKdf, deriveKey, unwrapSecret, wrapSecret, type KdfParams } from './wrap';
+import { checkKdf, defaultKdf, deriveKey, unwrapSecret, wrapSecret, type Argon2idParams, type KdfParams, type ScryptParams } from './wrap';
 
-export { unwrapSecret, wrapSecret, defaultKdf, type KdfParams } from './wrap';
+export { unwrapSecret, wrapSecret, defaultKdf, describeKdf, type KdfParams } from './wrap';
 
 /**
  * Key slots: the repository master key (32 random bytes) wrapped under each passphrase through
- * scrypt, one file per slot in keys/. Adding, changing or removing a passphrase writes or
+ * Argon2id (scrypt in slots made before it), one file per slot in keys/. Adding, changing or removing a passphrase writes or
  * removes one small slot file and re-encrypts no data. Chain secrets are wrapped by the master
  * key (see wrapSecret), so they never depend on a passphrase.
  */
@@ -18,7 +18,7 @@ export interface KeySlotFile {
   label: string;
   createdAt: string;
   kdf: KdfParams;
-  /** base64 of nonce | wrapped master key | tag (AES-256-GCM under the scrypt-derived key). */
+  /** base64 of nonce | wrapped master key | tag (AES-256-GCM under the passphrase-derived key). */
   wrappedKey: string;
 }
 
@@ -26,15 +26,16 @@ export interface KeySlotInfo {
   id: string;
   label: string;
   createdAt: string;
-  kdf: { name: 'scrypt'; N: number; r: number; p: number };
+  /** The slot's KDF and cost, without its salt. */
+  kdf: Omit<Argon2idParams, 'salt'> | Omit<ScryptParams, 'salt'>;
 }
 
 const SLOT_DIR = 'keys';
 const slotAad = (id: string) => `strata key slot ${id}`;
 
 function info(slot: KeySlotFile): KeySlotInfo {
-  const { name, N, r, p } = slot.kdf;
-  return { id: slot.id, label: slot.label, createdAt: slot.createdAt, kdf: { name, N, r, p } };
+  const { salt: _salt, ...kdf } = slot.kdf;
+  return { id: slot.id, label: slot.label, createdAt: slot.createdAt, kdf };
 }
 
 export class Keyring {
@@ -150,8 +151,9 @@ function parseSlot(text: string, name: string): KeySlotFile {
   } catch (err) {
     throw new StrataError('E_CORRUPT', `key slot ${name} is not valid JSON (damaged file)`, { cause: err, details: { file: name } });
   }
-  if (slot.format !== 1 || slot.kdf?.name !== 'scrypt' || typeof slot.wrappedKey !== 'string') {
-    throw new StrataError('E_FORMAT', `key slot ${name}: expected format 1 with scrypt, got format ${String(slot.format)} with ${String(slot.kdf?.name)}`, { details: { file: name } });
+  const kdfName = slot.kdf?.name;
+  if (slot.format !== 1 || (kdfName !== 'argon2id' && kdfName !== 'scrypt') || typeof slot.wrappedKey !== 'string') {
+    throw new StrataError('E_FORMAT', `key slot ${name}: expected format 1 with argon2id or scrypt, got format ${String(slot.format)} with ${String(kdfName)}`, { details: { file: name } });
   }
   checkKdf(slot.kdf, name);
   return slot;

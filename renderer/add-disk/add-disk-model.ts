@@ -4,7 +4,7 @@ export const BLOCK_SIZES = [4, 16, 64, 256, 1024].map((k) => ({ bytes: k * 1024,
 /** The engine's default: small enough that scattered writes store little (docs/benchmarks.md). */
 export const DEFAULT_BLOCK_SIZE = 16 * 1024;
 
-/** The shortest passphrase accepted when creating the key; scrypt slows guessing, not short ones. */
+/** The shortest passphrase accepted when creating the key; the key derivation slows guessing, it cannot save a short one. */
 export const MIN_PASSPHRASE = 8;
 
 /** 'none': the passphrase creates the repository key, so it is asked twice; 'locked': it unlocks it. */

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { Keyring } from '../../engine/crypto/keyring';
+import { Keyring, wrapSecret } from '../../engine/crypto/keyring';
+import { defaultKdf, deriveKey, type KdfParams } from '../../engine/crypto/wrap';
 import { LocalStore } from '../../engine/storage/local-store';
 import { isStrataError } from '../../engine/core/errors';
 import { createImage, sha256File } from '../helpers/images';
@@ -57,14 +58,50 @@ test('a crash between adding the new slot and removing the old one leaves both p
   });
 });
 
-test('slot files with a hostile scrypt cost or damage are refused before any work', async () => {
+test('Argon2id derives the reference implementation\'s answer (phc-winner-argon2 test vector)', async () => {
+  const kdf: KdfParams = { name: 'argon2id', m: 65536, t: 2, p: 1, salt: Buffer.from('somesalt').toString('base64') };
+  assert.equal((await deriveKey('password', kdf)).toString('hex'), '09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7');
+  // NFC: a composed and a decomposed "é" are the same passphrase.
+  assert.ok((await deriveKey('caf\u00e9', kdf)).equals(await deriveKey('cafe\u0301', kdf)));
+});
+
+test('new slots use Argon2id; a slot made with scrypt still opens, and only with its passphrase', async () => {
+  const saved = process.env.STRATA_TEST_FAST_KDF;
+  delete process.env.STRATA_TEST_FAST_KDF;
+  assert.deepEqual(defaultKdf(), { name: 'argon2id', m: 2 ** 17, t: 3, p: 4 }, 'production cost: 128 MiB, 3 passes, 4 lanes');
+  process.env.STRATA_TEST_FAST_KDF = saved;
+  await withTempDir(async (dir) => {
+    const ring = new Keyring(new LocalStore(dir));
+    const master = await ring.init('new one', NOW);
+    assert.deepEqual((await ring.list()).map((k) => k.kdf.name), ['argon2id']);
+    // A slot as a repository made before Argon2id holds it.
+    const id = 'key-0123456789abcdef';
+    const kdf: KdfParams = { name: 'scrypt', N: 1024, r: 8, p: 1, salt: Buffer.alloc(16, 7).toString('base64') };
+    const slot = { format: 1, id, label: 'old', createdAt: NOW.toISOString(), kdf, wrappedKey: wrapSecret(await deriveKey('old one', kdf), master, `strata key slot ${id}`) };
+    await fsp.writeFile(join(dir, 'keys', `${id}.json`), JSON.stringify(slot));
+    assert.equal((await ring.unlock('old one')).toString('hex'), master.toString('hex'));
+    assert.equal((await ring.unlock('new one')).toString('hex'), master.toString('hex'));
+    await assert.rejects(ring.unlock('old two'), code('E_PASSPHRASE'));
+    assert.deepEqual((await ring.list()).map((k) => k.kdf.name).sort(), ['argon2id', 'scrypt']);
+    // Changing the old passphrase moves it to Argon2id.
+    await ring.changePassphrase('old one', ask('old two'), NOW);
+    assert.deepEqual((await ring.list()).map((k) => k.kdf.name), ['argon2id', 'argon2id']);
+    assert.equal((await ring.unlock('old two')).toString('hex'), master.toString('hex'));
+  });
+});
+
+test('slot files with a hostile scrypt or Argon2id cost, an unknown KDF or damage are refused before any work', async () => {
   await withTempDir(async (dir) => {
     const ring = new Keyring(new LocalStore(dir));
     await ring.init('pw', NOW);
     const [slot] = await ring.slots();
     const file = join(dir, 'keys', `${slot!.id}.json`);
-    await fsp.writeFile(file, JSON.stringify({ ...slot, kdf: { ...slot!.kdf, N: 2 ** 30 } }));
+    await fsp.writeFile(file, JSON.stringify({ ...slot, kdf: { name: 'scrypt', N: 2 ** 30, r: 8, p: 1, salt: Buffer.alloc(16).toString('base64') } }));
     await assert.rejects(ring.unlock('pw'), (e: unknown) => code('E_FORMAT')(e) && /2\^10\.\.2\^20/.test((e as Error).message));
+    await fsp.writeFile(file, JSON.stringify({ ...slot, kdf: { name: 'argon2id', m: 2 ** 30, t: 3, p: 4, salt: Buffer.alloc(16).toString('base64') } }));
+    await assert.rejects(ring.unlock('pw'), (e: unknown) => code('E_FORMAT')(e) && /1 GiB/.test((e as Error).message));
+    await fsp.writeFile(file, JSON.stringify({ ...slot, kdf: { name: 'pbkdf2', iterations: 1 } }));
+    await assert.rejects(ring.unlock('pw'), (e: unknown) => code('E_FORMAT')(e) && /argon2id or scrypt/.test((e as Error).message));
     await fsp.writeFile(file, '{"format":1,');
     await assert.rejects(ring.unlock('pw'), (e: unknown) => code('E_CORRUPT')(e) && (e as Error).message.includes(slot!.id));
   });

@@ -1,5 +1,5 @@
 import { StrataError } from '../../core/errors';
-import type { KeySlotInfo } from '../../crypto/keyring';
+import { describeKdf, type KeySlotInfo } from '../../crypto/keyring';
 import { resolveRef } from '../../api/resolve';
 import { noExtra, parse, positional } from '../args';
 import type { Command, CommandContext } from '../context';
@@ -9,7 +9,7 @@ import { newPassphrase } from '../passphrase';
 const USAGE = 'strata key add [--label L] | key list | key remove KEY | key change';
 
 function slotTable(list: KeySlotInfo[]): string {
-  return table(['ID', 'LABEL', 'CREATED', 'KDF'], list.map((k) => [k.id, k.label, when(k.createdAt), `${k.kdf.name} N=2^${Math.log2(k.kdf.N)} r=${k.kdf.r} p=${k.kdf.p}`]));
+  return table(['ID', 'LABEL', 'CREATED', 'KDF'], list.map((k) => [k.id, k.label, when(k.createdAt), describeKdf(k.kdf)]));
 }
 
 /**
