@@ -42,25 +42,7 @@ async function toolMakers(names: string[]): Promise<MakeTool[]> {
 }
 
 /**
- * Writes back whatever the previous step left dirty, so each step starts from the same state —
- * the image in the page cache and clean — and no tool pays for another's writes.
- */
-async function settle(): Promise<void> {
-  await run('sync', []);
-}
-
-/**
- * Reads every file of a repository, so a step that reads the repository starts, like the backups
- * before it, from a warm cache whatever way the tool wrote its files (Strata writes packs around
- * the page cache, restic and borg through it).
- */
-async function warm(dir: string): Promise<void> {
-  await run('sh', ['-c', 'find "$1" -type f -exec cat {} + > /dev/null', 'warm', dir]);
-}
-
-/**
- * Empties the page cache (root only), for a restore that reads every pack from the disk, as the
- * first restore after a reboot does. False where the kernel does not allow it.
+ * Empties the page cache (root only). False where the kernel does not allow it.
  */
 async function dropCaches(): Promise<boolean> {
   try {
@@ -69,6 +51,23 @@ async function dropCaches(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Brings every step to the same start, whichever tool ran before: what the previous step left
+ * dirty is written back, the page cache is emptied (where allowed) and the step's inputs (the
+ * image, for a backup, and the repository and the tool's caches) are read back in. So each step
+ * reads from a warm cache with the same free memory, and no tool pays for another's writes or
+ * for reclaiming cache another left behind (on this VM that reclaim costs whichever process
+ * needs fresh pages a second or more). `cold` leaves the inputs out: a restore that reads every
+ * pack from the disk, as the first one after a reboot does.
+ */
+async function prepare(inputs: string[], cold = false): Promise<boolean> {
+  await run('sync', []);
+  const dropped = await dropCaches();
+  // Folders a tool has not made yet (a cache it never needed) are skipped.
+  if (!cold) await run('sh', ['-c', 'for p; do [ -e "$p" ] && find "$p" -type f -exec cat {} + > /dev/null; done; true', 'warm', ...inputs]);
+  return dropped;
 }
 
 /** Restores the latest backup into a fresh folder and checks it byte for byte against `image`. */
@@ -94,20 +93,19 @@ async function onePass(tool: Tool, base: string, work: string, size: number, see
     const now = await stored();
     out.set(step, { s, stored: now - before });
     before = now;
-    await settle();
   };
-  await settle();
+  await prepare([image, ...tool.state]);
   await record('full', await tool.backup(image, 'full'));
   await applyWrites(image, dayOfWrites(size, seed, false), `${seed}:day1`);
-  await settle();
+  await prepare([image, ...tool.state]);
   await record('scattered 1%', await tool.backup(image, 'scattered'));
   await applyWrites(image, dayOfWrites(size, seed, true), `${seed}:day2`);
-  await settle();
+  await prepare([image, ...tool.state]);
   await record('clustered 1%', await tool.backup(image, 'clustered'));
-  await warm(tool.repo);
+  await prepare(tool.state);
   await record('restore', await restoreChecked(tool, image, work));
-  if (await dropCaches()) await record('restore, cold', await restoreChecked(tool, image, work));
-  await warm(tool.repo);
+  if (await prepare([], true)) await record('restore, cold', await restoreChecked(tool, image, work));
+  await prepare(tool.state);
   await record('check', await tool.check());
   await fsp.rm(work, { recursive: true, force: true });
   return out;

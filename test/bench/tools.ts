@@ -16,6 +16,8 @@ export interface Tool {
   restore(image: string, into: string): Promise<{ sample: Sample; path: string }>;
   check(): Promise<Sample>;
   readonly repo: string;
+  /** Everything the tool keeps between commands: the repository and any local cache or state. */
+  readonly state: string[];
 }
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -29,6 +31,7 @@ export function strata(dir: string, encrypted: boolean): Tool {
   return {
     name: encrypted ? 'strata (encrypted)' : 'strata',
     repo: join(home, 'repository'),
+    state: [home],
     async init() {
       await fsp.mkdir(home, { recursive: true });
     },
@@ -53,6 +56,7 @@ export function restic(dir: string): Tool {
   return {
     name: 'restic',
     repo,
+    state: [repo, env.RESTIC_CACHE_DIR],
     async init() {
       const r = await run('restic', ['-r', repo, 'init'], { env });
       if (r.code !== 0) throw new Error(`restic init failed: ${r.stderr}`);
@@ -76,6 +80,7 @@ export function borg(dir: string): Tool {
   return {
     name: 'borg',
     repo,
+    state: [repo, env.BORG_BASE_DIR],
     async init() {
       const r = await run('borg', ['init', '--encryption', 'none', repo], { env });
       if (r.code !== 0) throw new Error(`borg init failed: ${r.stderr}`);
