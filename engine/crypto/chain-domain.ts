@@ -74,18 +74,30 @@ export class ChainDomain implements KeyDomain {
 
 class ChainSealer implements Sealer {
   private counter = 0n;
+  private readonly nonce = Buffer.alloc(NONCE_BYTES);
 
   constructor(private readonly sub: { key: Buffer; salt: Buffer }) {}
 
   seal(plain: Buffer, aad: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(plain.length + SEAL_OVERHEAD);
+    return out.subarray(0, this.sealInto(plain, aad, out));
+  }
+
+  sealInto(plain: Buffer, aad: Buffer, dest: Buffer): number {
     if (this.counter >= MAX_COUNTER) throw new StrataError('E_ENCRYPTION', 'sealing context exhausted; start a new one');
-    const nonce = Buffer.alloc(NONCE_BYTES);
+    if (dest.length < plain.length + SEAL_OVERHEAD) throw new StrataError('E_ENCRYPTION', 'no room for the sealed data');
+    const nonce = this.nonce;
     nonce.writeBigUInt64BE(this.counter, NONCE_BYTES - 8);
     this.counter++;
     const c = createCipheriv('aes-256-gcm', this.sub.key, nonce);
     c.setAAD(aad);
+    // All of `plain` is read before `dest`, which may hold it, is written.
     const body = c.update(plain);
     c.final();
-    return Buffer.concat([this.sub.salt, nonce, body, c.getAuthTag()]);
+    let at = this.sub.salt.copy(dest, 0);
+    at += nonce.copy(dest, at);
+    at += body.copy(dest, at);
+    at += c.getAuthTag().copy(dest, at);
+    return at;
   }
 }

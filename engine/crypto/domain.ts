@@ -21,6 +21,11 @@ export type DomainSpec = { kind: 'plain' } | { kind: 'chain'; name: string; secr
 
 export interface Sealer {
   seal(plain: Buffer, aad: Buffer): Buffer;
+  /**
+   * Seals `plain` into `dest` (room for its length plus the seal's overhead; it may be the memory
+   * `plain` lies in) and returns the sealed length.
+   */
+  sealInto(plain: Buffer, aad: Buffer, dest: Buffer): number;
 }
 
 export const PLAIN_DOMAIN_NAME = 'plain';

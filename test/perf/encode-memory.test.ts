@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { withTempDir } from '../helpers/home';
+import { ChainDomain } from '../../engine/crypto/chain-domain';
 import { plainDomain } from '../../engine/crypto/plain-domain';
 import { packPath } from '../../engine/pack/layout';
 import { PackWriter } from '../../engine/pack/pack-writer';
@@ -68,6 +69,26 @@ test('after a block that compressed well the next is tried whole: a random one i
     if (kind === 'text') assert.ok(h.compressed && h.payloadLength < raw.length / 2, 'text is compressed');
     else assert.ok(!h.compressed && h.payloadLength === raw.length, 'random data is stored as it is');
     assert.ok(decodeRecord(dest.subarray(0, n), plainDomain, id, kind).raw.equals(raw));
+  }
+});
+
+test('a sealer seals into memory that holds the plaintext itself, and the encrypted record opens', () => {
+  const domain = new ChainDomain('src-test', randomBytes(32));
+  const sealer = domain.newSealer()!;
+  const plain = text(10 * KiB, 3);
+  const aad = Buffer.from('header');
+  const dest = Buffer.alloc(plain.length + 64);
+  plain.copy(dest);
+  const n = sealer.sealInto(dest.subarray(0, plain.length), aad, dest);
+  assert.ok(domain.open(dest.subarray(0, n), aad).equals(plain));
+  // A record: the compressed bytes lie where the sealed payload goes.
+  const encoder = new RecordEncoder(domain, domain.newSealer());
+  const out = Buffer.alloc(64 * KiB);
+  for (const raw of [text(16 * KiB, 4), randomBytes(16 * KiB)]) {
+    const id = domain.contentId(raw);
+    const len = encoder.encodeInto(BlobType.data, id, raw, out);
+    assert.equal(readHeader(out, 'record').sealed, true);
+    assert.ok(decodeRecord(out.subarray(0, len), domain, id, 'record').raw.equals(raw));
   }
 });
 
