@@ -54,7 +54,10 @@ export class ChainDomain implements KeyDomain {
       const d = createDecipheriv('aes-256-gcm', this.subkey(salt).key, nonce);
       d.setAAD(aad);
       d.setAuthTag(tag);
-      return Buffer.concat([d.update(body), d.final()]);
+      const plain = d.update(body);
+      // GCM yields everything from update; final only checks the tag.
+      const rest = d.final();
+      return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
     } catch (err) {
       throw new StrataError('E_CORRUPT', 'authentication failed: the data was changed or the key is wrong', { cause: err });
     }
