@@ -15,6 +15,7 @@ const FLAG_SEALED = 2;
 const MAGIC = 0x5342; // "SB"
 const VERSION = 1;
 const SAMPLE = 1024;
+const SAMPLE_PIECES = 4;
 /**
  * No blob is larger (blocks are at most 1 MiB, manifest nodes far smaller): a header claiming more
  * is corrupt, and must not make a reader allocate what it says.
@@ -58,6 +59,7 @@ export function maxRecordBytes(rawLength: number): number {
 export class RecordEncoder {
   private readonly cctx = new zstdBinding.CCtx();
   private readonly probe = Buffer.allocUnsafe(zstdBinding.compressBound(SAMPLE));
+  private readonly sample = Buffer.allocUnsafe(SAMPLE);
   /** Whether the last block compressed well: its neighbour very likely does too (see looksCompressible). */
   private lastCompressed = false;
   private scratch = Buffer.alloc(0);
@@ -111,7 +113,12 @@ export class RecordEncoder {
    */
   private looksCompressible(raw: Buffer): boolean {
     if (raw.length <= SAMPLE * 2 || this.lastCompressed) return true;
-    return this.cctx.compress(this.probe, raw.subarray(0, SAMPLE), 1) < SAMPLE * 0.9;
+    // Four pieces spread over the block: a small write of random data into a block of text or
+    // zeros (a day's scattered writes) must not make the whole block look incompressible.
+    const piece = SAMPLE / SAMPLE_PIECES;
+    const step = Math.floor(raw.length / SAMPLE_PIECES);
+    for (let i = 0; i < SAMPLE_PIECES; i++) raw.copy(this.sample, i * piece, i * step, i * step + piece);
+    return this.cctx.compress(this.probe, this.sample, 1) < SAMPLE * 0.9;
   }
 }
 

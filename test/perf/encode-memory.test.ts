@@ -72,6 +72,18 @@ test('after a block that compressed well the next is tried whole: a random one i
   }
 });
 
+test('a block of text with a random 4 KiB write at its start is still compressed (the sample is spread over the block)', () => {
+  for (const rest of [text(12 * KiB, 5), Buffer.alloc(12 * KiB)]) {
+    const encoder = new RecordEncoder(plainDomain, null);
+    const raw = Buffer.concat([randomBytes(4 * KiB), rest]);
+    const dest = Buffer.alloc(64 * KiB);
+    const n = encoder.encodeInto(BlobType.data, plainDomain.contentId(raw), raw, dest);
+    const h = readHeader(dest, 'block');
+    assert.ok(h.compressed && h.payloadLength < 10 * KiB, `stored ${h.payloadLength} bytes of 16 KiB`);
+    assert.ok(decodeRecord(dest.subarray(0, n), plainDomain, h.id, 'block').raw.equals(raw));
+  }
+});
+
 test('a sealer seals into memory that holds the plaintext itself, and the encrypted record opens', () => {
   const domain = new ChainDomain('src-test', randomBytes(32));
   const sealer = domain.newSealer()!;
