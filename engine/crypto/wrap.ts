@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
-import { hashRaw } from '@node-rs/argon2';
 import { StrataError } from '../core/errors';
 
 /**
@@ -65,11 +64,13 @@ export function checkKdf(kdf: KdfParams, where: string): void {
   }
 }
 
-export function deriveKey(passphrase: string, kdf: KdfParams): Promise<Buffer> {
+export async function deriveKey(passphrase: string, kdf: KdfParams): Promise<Buffer> {
   // NFC: the same passphrase typed on another OS or keyboard layout must open the same slot.
   const text = passphrase.normalize('NFC');
   const salt = Buffer.from(kdf.salt, 'base64');
   if (kdf.name === 'argon2id') {
+    // Loaded on first use: commands on plaintext chains never derive a key.
+    const { hashRaw } = await import('@node-rs/argon2');
     return hashRaw(text, { algorithm: ARGON2ID, version: V0X13, memoryCost: kdf.m, timeCost: kdf.t, parallelism: kdf.p, salt, outputLen: 32 });
   }
   const opts: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 64 * 1024 * 1024 };
