@@ -1,14 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fromFsError } from '../core/errors';
-import { holderGone } from '../repo/lock';
+import { holderGone, thisProcess, type Holder } from '../repo/lock';
 
 /** Who holds a lock file. */
-export interface PidLockInfo {
-  pid: number;
-  host: string;
+export interface PidLockInfo extends Holder {
   /** What holds it, for messages ("strata daemon", "the desktop app", "a change of the app state"). */
   owner: string;
   since: string;
@@ -22,7 +19,7 @@ export type PidLockAttempt = { held: true; info: PidLockInfo; release: () => Pro
  * it. A lock whose process is gone on this host is stale and is taken over.
  */
 export async function tryPidLock(path: string, owner: string, now: Date): Promise<PidLockAttempt> {
-  const info: PidLockInfo = { pid: process.pid, host: hostname(), owner, since: now.toISOString() };
+  const info: PidLockInfo = { ...thisProcess(), owner, since: now.toISOString() };
   const tmp = join(dirname(path), `.lock-${randomBytes(6).toString('hex')}`);
   try {
     await fsp.mkdir(dirname(path), { recursive: true });

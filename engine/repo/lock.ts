@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { StrataError } from '../core/errors';
 import type { Clock } from '../core/clock';
@@ -8,14 +9,13 @@ import type { RepoStore } from '../storage/store';
  * - shared (`locks/shared-<pid>-<rand>`): work that only adds files (snapshot create) or only
  *   reads (restore, check). Many may be held at once.
  * - exclusive (`locks/exclusive`): work that removes files (delete, gc, repair, key removal).
- * A lock names its process; a lock whose process is gone (same host) is stale and is removed.
+ * A lock names its process (pid, host and, on Linux, a stamp of its boot and start time); a lock
+ * whose process is gone (same host) is stale and is removed.
  * Taking exclusive: create the file (O_EXCL), then wait until no live shared lock remains.
  */
 export type LockKind = 'shared' | 'exclusive';
 
-export interface LockInfo {
-  pid: number;
-  host: string;
+export interface LockInfo extends Holder {
   kind: LockKind;
   operation: string;
   startedAt: string;
@@ -27,6 +27,42 @@ export interface Lock {
 }
 
 const EXCLUSIVE = 'locks/exclusive';
+
+/** Who holds a lock or runs a recorded operation. */
+export interface Holder {
+  pid: number;
+  host: string;
+  /** See processStamp; absent in files written before it, and off Linux. */
+  stamp?: string;
+}
+
+/**
+ * What tells a process apart from a later one with the same pid (pids are reused, and start over
+ * after a reboot): the boot's id and the process's start time in clock ticks since boot, from
+ * /proc. Undefined where /proc does not give them.
+ */
+export function processStamp(pid: number): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name, field 2, is in parentheses and may hold spaces: count fields after it.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start ? `${boot}/${start}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let self: Holder | null = null;
+
+/** This process, as a lock or record names it. */
+export function thisProcess(): Holder {
+  if (!self) {
+    const stamp = processStamp(process.pid);
+    self = { pid: process.pid, host: hostname(), ...(stamp ? { stamp } : {}) };
+  }
+  return { ...self };
+}
 
 export function processAlive(pid: number): boolean {
   try {
@@ -46,11 +82,16 @@ async function readLock(store: RepoStore, name: string): Promise<LockInfo | null
 }
 
 /**
- * True when the process a lock or record names is gone: it ran on this host and is no longer
- * alive. A process on another host cannot be seen, so it counts as alive.
+ * True when the process a lock or record names is gone: it ran on this host and its pid is no
+ * longer alive, or is alive but with another stamp (a later process, after a crash or a reboot,
+ * that got the same pid). A process on another host cannot be seen, so it counts as alive.
  */
-export function holderGone(holder: { pid: number; host: string }): boolean {
-  return holder.host === hostname() && !processAlive(holder.pid);
+export function holderGone(holder: Holder): boolean {
+  if (holder.host !== hostname()) return false;
+  if (!processAlive(holder.pid)) return true;
+  if (!holder.stamp) return false;
+  const now = processStamp(holder.pid);
+  return now !== undefined && now !== holder.stamp;
 }
 
 /** A lock is stale if its process is gone, or if the file cannot be read at all. */
@@ -66,7 +107,7 @@ export interface LockOptions {
 }
 
 export async function acquireLock(store: RepoStore, kind: LockKind, opts: LockOptions): Promise<Lock> {
-  const info: LockInfo = { pid: process.pid, host: hostname(), kind, operation: opts.operation, startedAt: new Date(opts.clock.now()).toISOString() };
+  const info: LockInfo = { ...thisProcess(), kind, operation: opts.operation, startedAt: new Date(opts.clock.now()).toISOString() };
   const deadline = opts.clock.now() + opts.waitMs;
   const body = Buffer.from(JSON.stringify(info));
   const sharedName = `locks/shared-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;

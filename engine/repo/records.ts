@@ -56,6 +56,8 @@ export interface InflightRecord {
   policyId: string | null;
   pid: number;
   host: string;
+  /** The process's boot and start time (see processStamp in lock.ts); absent in older records. */
+  stamp?: string;
   status: 'progressing' | 'failed';
   progress: number;
   error?: string;

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { StrataError, isStrataError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { Progress, SnapshotType } from '../core/types';
@@ -7,6 +6,7 @@ import { packPath } from '../pack/layout';
 import type { Repository } from '../repo/repository';
 import type { InflightRecord, SnapshotRecord, SourceRecord } from '../repo/records';
 import { assertChainUnconverted } from '../repo/chain-guard';
+import { thisProcess } from '../repo/lock';
 import { BlockReader, ChunkRing, READ_CHUNK } from '../source/block-reader';
 import { inspectSource } from '../source/inspect';
 import { BlobSink } from './blob-sink';
@@ -64,7 +64,7 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
   }
   const inflight: InflightRecord = {
     format: 1, id, sourceId: source.id, name, type: opts.type ?? 'manual', createdAt, encrypted: source.encrypted,
-    sourceBytes: info.size, policyId: opts.policyId ?? null, pid: process.pid, host: hostname(), status: 'progressing', progress: 0,
+    sourceBytes: info.size, policyId: opts.policyId ?? null, ...thisProcess(), status: 'progressing', progress: 0,
   };
   opts.onStart?.(id);
   let sink: BlobSink | null = null;

@@ -1,6 +1,5 @@
-import { hostname } from 'node:os';
 import { StrataError } from '../core/errors';
-import { holderGone } from '../repo/lock';
+import { holderGone, thisProcess, type Holder } from '../repo/lock';
 import type { RepoStore } from '../storage/store';
 
 /**
@@ -9,10 +8,10 @@ import type { RepoStore } from '../storage/store';
  */
 export async function acquireSourceLock(store: RepoStore, sourceId: string, sourceName: string, snapshotId: string): Promise<() => Promise<void>> {
   const name = `locks/source-${sourceId}`;
-  const body = Buffer.from(JSON.stringify({ pid: process.pid, host: hostname(), snapshotId }));
+  const body = Buffer.from(JSON.stringify({ ...thisProcess(), snapshotId }));
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await store.createExclusive(name, body)) return () => store.remove(name);
-    let holder: { pid: number; host: string; snapshotId: string } | null = null;
+    let holder: (Holder & { snapshotId: string }) | null = null;
     try {
       holder = JSON.parse((await store.read(name)).toString('utf8'));
     } catch {
