@@ -123,7 +123,9 @@ export class Repository {
     // waiting on the thread pool's round trips.
     for (let i = 0; i < names.length; i += 64) {
       const batch = await Promise.all(names.slice(i, i + 64).map((name) => this.readJson<SnapshotRecord>(name).catch((err: unknown) => {
-        if (opts.skipDamaged) return null;
+        // Listed, then gone: deleted meanwhile by another process (deletes hold the exclusive
+        // lock; listing takes none). It is not damaged, and not there any more.
+        if (opts.skipDamaged || isStrataError(err, 'E_NOT_FOUND')) return null;
         throw err;
       })));
       for (const rec of batch) if (rec) out.push(rec);

@@ -19,11 +19,13 @@ export function DiskDetailScreen({ sourceId }: { sourceId: string }) {
   const jobs = useLiveJobs(sourceId);
   const [open, setOpen] = useState<Open>(null);
 
-  if (chain.error) return <ErrorBox error={chain.error} />;
-  if (!chain.data) return <Loading what="the chain" />;
+  // Once loaded, the screen stays and a failed reload shows its error above it: replacing the
+  // screen would close an open dialog mid-way (a delete's own reloads run while it works).
+  if (!chain.data) return chain.error ? <ErrorBox error={chain.error} /> : <Loading what="the chain" />;
   const { source, snapshots } = chain.data;
   return (
     <>
+      <ErrorBox error={chain.error} />
       <Section
         title={source.name}
         actions={

@@ -17,8 +17,8 @@ export function PoliciesScreen() {
   }, []);
   const [editing, setEditing] = useState<Editing>(null);
   const [error, run] = useAction();
-  if (data.error) return <ErrorBox error={data.error} />;
-  if (!data.data) return <Loading what="policies" />;
+  // A failed reload leaves what was loaded (and a policy being edited) on screen, see DiskDetailScreen.
+  if (!data.data) return data.error ? <ErrorBox error={data.error} /> : <Loading what="policies" />;
   const { policies, sources } = data.data;
   const nameOf = (id: string) => sources.find((s) => s.id === id)?.name ?? id;
   const remove = (p: Policy) => {
@@ -48,6 +48,7 @@ export function PoliciesScreen() {
   );
   return (
     <Section title="Policies" actions={add}>
+      <ErrorBox error={data.error} />
       <ErrorBox error={error} />
       {policies.length === 0 && <p className="empty">No policies yet. A policy takes snapshots on a schedule, off-peak, and deletes old ones.</p>}
       <ul className="policy-list">
