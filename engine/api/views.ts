@@ -1,6 +1,6 @@
 import type { Snapshot, Source } from '../core/types';
 import type { InflightRecord, SnapshotRecord, SourceRecord } from '../repo/records';
-import { processAlive } from '../repo/lock';
+import { holderGone } from '../repo/lock';
 
 /** What the API shows of a source: never its wrapped key. */
 export function sourceView(rec: SourceRecord): Source {
@@ -16,9 +16,12 @@ export function snapshotView(rec: SnapshotRecord, exclusiveBytes: number): Snaps
   };
 }
 
-/** An in-flight record as a snapshot: progressing while its process lives, failed otherwise. */
+/**
+ * An in-flight record as a snapshot: progressing while its process lives (or runs on another
+ * host, where it cannot be seen), failed otherwise.
+ */
 export function inflightView(rec: InflightRecord): Snapshot {
-  const alive = rec.status === 'progressing' && processAlive(rec.pid);
+  const alive = rec.status === 'progressing' && !holderGone(rec);
   return {
     id: rec.id, sourceId: rec.sourceId, name: rec.name, type: rec.type, status: alive ? 'progressing' : 'failed',
     progress: rec.progress, createdAt: rec.createdAt, encrypted: rec.encrypted, sourceBytes: rec.sourceBytes,

@@ -6,7 +6,7 @@ import { packDir, packPath, parsePackPath } from '../pack/layout';
 import { decodeIndexFile } from '../pack/index-file';
 import { MasterIndex, idKey, type IndexEntry } from '../pack/master-index';
 import { decodeRecord } from '../pack/record';
-import { processAlive, staleLocks } from '../repo/lock';
+import { holderGone, staleLocks } from '../repo/lock';
 import type { Repository } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
 import { checksumMismatch } from '../repo/record-checksum';
@@ -203,7 +203,7 @@ async function whoReferences(repo: Repository, domain: KeyDomain, index: MasterI
 
 async function addNotices(repo: Repository, report: CheckReport): Promise<void> {
   for (const rec of await repo.listInflight()) {
-    if (rec.status === 'failed' || !processAlive(rec.pid)) report.notices.push({ kind: 'interrupted-snapshot', message: `snapshot ${rec.name} (${rec.id}) did not finish: ${rec.error ?? 'interrupted'}`, file: `inflight/${rec.id}.json` });
+    if (rec.status === 'failed' || holderGone(rec)) report.notices.push({ kind: 'interrupted-snapshot', message: `snapshot ${rec.name} (${rec.id}) did not finish: ${rec.error ?? 'interrupted'}`, file: `inflight/${rec.id}.json` });
   }
   for (const name of await staleLocks(repo.store)) report.notices.push({ kind: 'stale-lock', message: `${name} was left by a process that is gone`, file: name });
   for (const name of (await repo.store.list('')).filter((n) => /(^|\/)\.tmp-/.test(n))) report.notices.push({ kind: 'temp-file', message: `${name} is a leftover temporary file`, file: name });

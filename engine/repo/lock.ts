@@ -64,7 +64,7 @@ export function thisProcess(): Holder {
   return { ...self };
 }
 
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

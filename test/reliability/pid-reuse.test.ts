@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { withTempDir } from '../helpers/home';
 import { systemClock } from '../../engine/core/clock';
 import { isStrataError } from '../../engine/core/errors';
+import { inflightView } from '../../engine/api/views';
 import { acquireLock, holderGone, processStamp, thisProcess } from '../../engine/repo/lock';
 import { acquireSourceLock } from '../../engine/snapshot/source-lock';
 import { tryPidLock } from '../../engine/catalog/pid-lock';
@@ -63,4 +64,20 @@ test('locks left by a process whose pid now belongs to another are taken over; a
     assert.equal(got.held, true, 'the daemon lock of an earlier boot is taken over');
     if (got.held) await got.release();
   });
+});
+
+test('an in-flight snapshot shows as progressing while its process lives or cannot be seen, as interrupted once it is gone', () => {
+  const me = thisProcess();
+  const rec = {
+    format: 1 as const, id: 'snap-1', sourceId: 'src-1', name: 'n', type: 'manual' as const, createdAt: '2026-01-01T00:00:00Z',
+    encrypted: false, sourceBytes: 1, policyId: null, status: 'progressing' as const, progress: 10,
+  };
+  assert.equal(inflightView({ ...rec, ...me }).status, 'progressing');
+  assert.equal(inflightView({ ...rec, pid: me.pid, host: 'another-host' }).status, 'progressing', 'a process on another host cannot be seen');
+  assert.equal(inflightView({ ...rec, pid: 2 ** 22 + 1, host: me.host }).status, 'failed', 'a pid that is not alive');
+  if (linux) {
+    const gone = inflightView({ ...rec, pid: me.pid, host: me.host, stamp: `00000000-0000-0000-0000-000000000000/${me.stamp!.split('/')[1]}` });
+    assert.equal(gone.status, 'failed', 'the pid went to another process');
+    assert.match(gone.error ?? '', /interrupted/);
+  }
 });
