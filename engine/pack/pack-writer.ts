@@ -9,27 +9,23 @@ export const DEFAULT_PACK_BYTES = 16 * 1024 * 1024;
 
 /** Room past `packBytes` in a pack's memory: the record that fills a pack goes in whole. */
 const PACK_SLACK = 1024 * 1024;
-/**
- * Packs written while the next fills. Two in flight (a third pack's memory) measured no faster
- * on the reference image: the snapshot is bound by the CPU, not by waiting for the disk.
- */
-const MAX_FLUSHES = 1;
 
 /**
  * Collects encoded records into packs of about `packBytes` and writes each pack atomically.
  * Each record is copied into the pack's memory as it is added (so the caller may reuse its own),
- * page-aligned so the store writes it around the page cache without another copy. Up to
- * MAX_FLUSHES packs are written while the next one fills, and their memory is reused; one more
- * waits (bounded memory). Calls to `add` must not overlap. Entries become visible to other
- * processes only when the caller writes an index file for them.
+ * page-aligned so the store writes it around the page cache without another copy. One pack is
+ * written while the next one fills, and its memory then takes the pack after; a second write
+ * waits (bounded memory: two packs. A second write in flight, at a third pack's memory, measured
+ * no faster on the reference image, which is bound by the CPU). Calls to `add` must not overlap.
+ * Entries become visible to other processes only when the caller writes an index file for them.
  */
 export class PackWriter {
   /** The pack being filled. */
   private filling: Buffer | null = null;
   private filled = 0;
-  /** Memory of packs already written, for the next ones. */
-  private readonly spare: Buffer[] = [];
-  private readonly flushes: Promise<void>[] = [];
+  /** The last pack's write, and its memory once written, for the next pack. */
+  private flushing: Promise<void> = Promise.resolve();
+  private spare: Buffer | null = null;
   private current = newFileId();
   /** Every record added: in packs written, being written or being filled. */
   private readonly entries = new MasterIndex();
@@ -57,7 +53,11 @@ export class PackWriter {
   /** The current pack's memory, with room for `bytes` more. */
   private room(bytes: number): Buffer {
     const need = this.filled + bytes;
-    let pack = (this.filling ??= this.spare.pop() ?? alignedMemory(this.packBytes + PACK_SLACK));
+    if (!this.filling) {
+      this.filling = this.spare ?? alignedMemory(this.packBytes + PACK_SLACK);
+      this.spare = null;
+    }
+    let pack = this.filling;
     if (pack.length < need) {
       pack = alignedMemory(need + PACK_SLACK);
       this.filling.copy(pack, 0, 0, this.filled);
@@ -74,26 +74,24 @@ export class PackWriter {
     this.filling = null;
     this.filled = 0;
     this.current = newFileId();
-    // A failed write surfaces here (the oldest one is awaited first) or at finish.
-    if (this.flushes.length >= MAX_FLUSHES) await this.flushes[0];
-    const flush: Promise<void> = this.store.write(name, [data]).then(() => {
-      this.flushes.splice(this.flushes.indexOf(flush), 1);
-      this.spare.push(memory);
+    // The previous pack is written first (a failed write surfaces here, or at finish).
+    await this.flushing;
+    this.flushing = this.store.write(name, [data]).then(() => {
+      this.spare = memory;
     });
     // Not an unhandled rejection: the next rotate or finish awaits it.
-    flush.catch(() => undefined);
-    this.flushes.push(flush);
+    this.flushing.catch(() => undefined);
   }
 
   /** Writes what is left and waits until every pack is durable. Returns all entries written. */
   async finish(): Promise<MasterIndex> {
     if (this.filled > 0) await this.rotate();
-    await Promise.all(this.flushes);
+    await this.flushing;
     return this.entries;
   }
 
   /** Waits for in-flight writes, ignoring their errors (used before cleaning up). */
   async settle(): Promise<void> {
-    await Promise.allSettled(this.flushes);
+    await this.flushing.catch(() => undefined);
   }
 }
