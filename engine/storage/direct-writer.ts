@@ -83,7 +83,7 @@ export class DirectWriter {
 
   /** Writes every byte of `parts` at `position`; a single page-aligned part without a copy. */
   async writeAt(parts: readonly Buffer[], position: number): Promise<void> {
-    if (this.direct && position % DIRECT_ALIGN === 0 && parts.length === 1 && isPageAligned(parts[0]!)) {
+    if (parts.length === 1 && isPageAligned(parts[0]!)) {
       await this.writeFrom(parts[0]!, position);
       return;
     }
@@ -120,12 +120,16 @@ export class DirectWriter {
   }
 
   /**
-   * Writes `view` at `position` without copying it, where `view` starts at a page-aligned
-   * address (a view at an aligned offset of `alignedMemory`); anything else goes through
-   * `writeAt`.
+   * Writes `view` at `position` without copying it, where `view` starts on a page (see
+   * `isPageAligned`); other memory is staged by `writeAt`, and a writer without direct writes or
+   * an unaligned position goes through the cache.
    */
   async writeFrom(view: Buffer, position: number): Promise<void> {
-    if (!this.direct || position % DIRECT_ALIGN !== 0 || view.byteOffset % DIRECT_ALIGN !== 0) {
+    if (!this.direct || position % DIRECT_ALIGN !== 0) {
+      await writeAll(this.fh, [view], position, this.what);
+      return;
+    }
+    if (!isPageAligned(view)) {
       await this.writeAt([view], position);
       return;
     }
