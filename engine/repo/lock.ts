@@ -36,6 +36,9 @@ export interface Holder {
   stamp?: string;
 }
 
+/** This boot's id: the same for the whole life of the process, so read once. */
+let bootId: string | undefined;
+
 /**
  * What tells a process apart from a later one with the same pid (pids are reused, and start over
  * after a reboot): the boot's id and the process's start time in clock ticks since boot, from
@@ -43,7 +46,7 @@ export interface Holder {
  */
 export function processStamp(pid: number): string | undefined {
   try {
-    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const boot = (bootId ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name, field 2, is in parentheses and may hold spaces: count fields after it.
     const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
