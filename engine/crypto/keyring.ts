@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { StrataError, isStrataError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { RepoStore } from '../storage/store';
-import { checkKdf, defaultKdf, deriveKey, unwrapSecret, wrapSecret, type Argon2idParams, type KdfParams, type ScryptParams } from './wrap';
+import { checkKdf, defaultKdf, deriveKey, unwrapSecret, wrapSecret, type KdfCost, type KdfParams } from './wrap';
 
 export { unwrapSecret, wrapSecret, defaultKdf, describeKdf, type KdfParams } from './wrap';
 
 /**
  * Key slots: the repository master key (32 random bytes) wrapped under each passphrase through
- * Argon2id (scrypt in slots made before it), one file per slot in keys/. Adding, changing or removing a passphrase writes or
- * removes one small slot file and re-encrypts no data. Chain secrets are wrapped by the master
- * key (see wrapSecret), so they never depend on a passphrase.
+ * Argon2id (scrypt in slots made before it), one file per slot in keys/. Adding, changing or
+ * removing a passphrase writes or removes one small slot file and re-encrypts no data. Chain
+ * secrets are wrapped by the master key (see wrapSecret), so they never depend on a passphrase.
  */
 export interface KeySlotFile {
   format: 1;
@@ -26,8 +26,7 @@ export interface KeySlotInfo {
   id: string;
   label: string;
   createdAt: string;
-  /** The slot's KDF and cost, without its salt. */
-  kdf: Omit<Argon2idParams, 'salt'> | Omit<ScryptParams, 'salt'>;
+  kdf: KdfCost;
 }
 
 const SLOT_DIR = 'keys';

@@ -21,6 +21,9 @@ export interface Argon2idParams {
   salt: string;
 }
 
+/** A slot's KDF and cost without its salt: what is shown of a slot. */
+export type KdfCost = Omit<Argon2idParams, 'salt'> | Omit<ScryptParams, 'salt'>;
+
 export interface ScryptParams {
   name: 'scrypt';
   N: number;
@@ -78,7 +81,7 @@ export async function deriveKey(passphrase: string, kdf: KdfParams): Promise<Buf
 }
 
 /** The slot's KDF and its cost, as `strata key list` shows it. */
-export function describeKdf(kdf: Omit<Argon2idParams, 'salt'> | Omit<ScryptParams, 'salt'>): string {
+export function describeKdf(kdf: KdfCost): string {
   return kdf.name === 'argon2id' ? `argon2id m=${kdf.m / 1024} MiB t=${kdf.t} p=${kdf.p}` : `scrypt N=2^${Math.log2(kdf.N)} r=${kdf.r} p=${kdf.p}`;
 }
 
