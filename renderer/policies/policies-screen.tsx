@@ -48,8 +48,7 @@ export function PoliciesScreen() {
   );
   return (
     <Section title="Policies" actions={add}>
-      <ErrorBox error={data.error} />
-      <ErrorBox error={error} />
+      <ErrorBox error={data.error ?? error} />
       {policies.length === 0 && <p className="empty">No policies yet. A policy takes snapshots on a schedule, off-peak, and deletes old ones.</p>}
       <ul className="policy-list">
         {policies.map((p) => (
