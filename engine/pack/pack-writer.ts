@@ -3,7 +3,7 @@ import { alignedMemory } from '../storage/direct-writer';
 import type { RepoStore } from '../storage/store';
 import { packPath } from './layout';
 import { MasterIndex } from './master-index';
-import { readHeader } from './record';
+import { readHeader, type RecordWriter } from './record';
 
 export const DEFAULT_PACK_BYTES = 16 * 1024 * 1024;
 
@@ -40,14 +40,23 @@ export class PackWriter {
   }
 
   /** Adds an encoded record (copied: the caller keeps its buffer). */
-  async add(record: Buffer): Promise<void> {
-    const h = readHeader(record, 'new record');
-    const pack = this.room(record.length);
-    this.entries.add(h.id, { pack: this.current, offset: this.filled, length: record.length, rawLength: h.rawLength, type: h.type });
-    record.copy(pack, this.filled);
-    this.filled += record.length;
-    this.bytesWritten += record.length;
+  add(record: Buffer): Promise<number> {
+    return this.addWritten({ maxBytes: record.length, writeInto: (dest) => record.copy(dest) });
+  }
+
+  /**
+   * Adds a record written straight into the pack's memory (no copy of it is made) and returns
+   * its length.
+   */
+  async addWritten(record: RecordWriter): Promise<number> {
+    const pack = this.room(record.maxBytes);
+    const length = record.writeInto(pack.subarray(this.filled, this.filled + record.maxBytes));
+    const h = readHeader(pack.subarray(this.filled, this.filled + length), 'new record');
+    this.entries.add(h.id, { pack: this.current, offset: this.filled, length, rawLength: h.rawLength, type: h.type });
+    this.filled += length;
+    this.bytesWritten += length;
     if (this.filled >= this.packBytes) await this.rotate();
+    return length;
   }
 
   /** The current pack's memory, with room for `bytes` more. */

@@ -45,6 +45,12 @@ export interface DecodedHeader {
   payloadLength: number;
 }
 
+/** A record not yet written: at most `maxBytes` long, written by `writeInto`, which returns its length. */
+export interface RecordWriter {
+  maxBytes: number;
+  writeInto(dest: Buffer): number;
+}
+
 /** The most bytes a record of `rawLength` raw bytes can take: header, worst-case zstd, sealing. */
 export function maxRecordBytes(rawLength: number): number {
   // zstd's bound is above the raw length, so it also covers a block stored uncompressed.
@@ -74,6 +80,11 @@ export class RecordEncoder {
     const need = maxRecordBytes(raw.length);
     if (this.scratch.length < need) this.scratch = Buffer.allocUnsafe(need);
     return Buffer.from(this.scratch.subarray(0, this.encodeInto(type, id, raw, this.scratch)));
+  }
+
+  /** The record of `raw`, to be encoded where its consumer puts it (a pack's memory). */
+  writer(type: BlobTypeCode, id: Buffer, raw: Buffer): RecordWriter {
+    return { maxBytes: maxRecordBytes(raw.length), writeInto: (dest) => this.encodeInto(type, id, raw, dest) };
   }
 
   /**

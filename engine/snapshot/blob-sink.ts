@@ -1,7 +1,7 @@
 import type { KeyDomain } from '../crypto/domain';
 import type { MasterIndex } from '../pack/master-index';
 import { PackWriter } from '../pack/pack-writer';
-import { BlobType, RecordEncoder } from '../pack/record';
+import { BlobType, RecordEncoder, type RecordWriter } from '../pack/record';
 import type { RepoStore } from '../storage/store';
 
 /**
@@ -20,15 +20,15 @@ export class BlobSink {
 
   isKnown = (id: Buffer): boolean => this.index.has(id) || this.writer.has(id);
 
-  async addRecord(id: Buffer, record: Buffer): Promise<void> {
+  /** Adds the record of blob `id` (an encoded record, or one to write into the pack) unless known. */
+  async addRecord(id: Buffer, record: Buffer | RecordWriter): Promise<void> {
     if (this.isKnown(id)) return;
-    await this.writer.add(record);
-    this.addedBytes += record.length;
+    this.addedBytes += Buffer.isBuffer(record) ? await this.writer.add(record) : await this.writer.addWritten(record);
   }
 
   async putTree(bytes: Buffer): Promise<Buffer> {
     const id = this.domain.contentId(bytes);
-    if (!this.isKnown(id)) await this.addRecord(id, this.treeEncoder.encode(BlobType.tree, id, bytes));
+    await this.addRecord(id, this.treeEncoder.writer(BlobType.tree, id, bytes));
     return id;
   }
 }

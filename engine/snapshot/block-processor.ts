@@ -1,5 +1,5 @@
 import type { KeyDomain } from '../crypto/domain';
-import { BlobType, RecordEncoder } from '../pack/record';
+import { BlobType, RecordEncoder, type RecordWriter } from '../pack/record';
 
 /** A changed, non-zero block to identify and encode. */
 export interface BlockJob {
@@ -9,10 +9,11 @@ export interface BlockJob {
 export interface ProcessedBlock {
   id: Buffer;
   /**
-   * The encoded record, or null if `isKnown(id)` said the repository has the blob already. It
-   * may lie in memory the processor reuses: valid until the batch is released.
+   * The encoded record, or the means to encode it where the pack wants it; null if `isKnown(id)`
+   * said the repository has the blob already. Either may use memory the processor reuses and the
+   * job's data: valid until the batch is released.
    */
-  record: Buffer | null;
+  record: Buffer | RecordWriter | null;
 }
 
 export interface ProcessedBatch {
@@ -30,6 +31,10 @@ export interface BlockProcessor {
   close(): Promise<void>;
 }
 
+/**
+ * Processes on the calling thread. Records are encoded when the pack takes them, straight into
+ * the pack's memory: no buffer per record, no copy.
+ */
 export class InlineProcessor implements BlockProcessor {
   private readonly encoder: RecordEncoder;
 
@@ -40,7 +45,7 @@ export class InlineProcessor implements BlockProcessor {
   async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBatch> {
     const blocks = jobs.map(({ data }) => {
       const id = this.domain.contentId(data);
-      return { id, record: isKnown(id) ? null : this.encoder.encode(BlobType.data, id, data) };
+      return { id, record: isKnown(id) ? null : this.encoder.writer(BlobType.data, id, data) };
     });
     return { blocks, release: () => undefined };
   }

@@ -6,7 +6,7 @@ import type { Repository } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
 import { LEAF_BLOCKS, LeafBuilder, type Leaf } from '../repo/tree';
 import { TreeBuilder, walkLeaves } from '../repo/tree-io';
-import type { BlockReader } from '../source/block-reader';
+import { READS_AHEAD, type BlockReader } from '../source/block-reader';
 import type { BlobSink } from './blob-sink';
 import type { BlockJob, BlockProcessor, ProcessedBatch } from './block-processor';
 import type { ProgressMeter } from './progress';
@@ -14,8 +14,8 @@ import type { RateGate } from './throttle';
 
 /** How many chunks may be read and planned ahead of the oldest one still being processed. */
 const PIPELINE_DEPTH = 4;
-/** Chunk buffers a snapshot needs: those in the pipeline, the one being planned, one read ahead. */
-export const RING_CHUNKS = PIPELINE_DEPTH + 2;
+/** Chunk buffers a snapshot needs: those in the pipeline, the one being planned, the reads ahead. */
+export const RING_CHUNKS = PIPELINE_DEPTH + 1 + READS_AHEAD;
 
 type Step = { zero: true } | { fp: bigint; id: Buffer | null; job: number };
 
@@ -72,8 +72,6 @@ async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: L
   let leaf = new LeafBuilder();
   const apply = async ({ chunk, steps, processed }: Pending): Promise<void> => {
     const results = await processed;
-    // The processor is done reading the chunk: its buffer can take the next read.
-    ctx.reader.release(chunk);
     try {
       for (const step of steps) {
         if ('zero' in step) leaf.addZero();
@@ -94,6 +92,9 @@ async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: L
       }
     } finally {
       results.release();
+      // The batch's records are in packs now (an inline processor encodes them from the chunk
+      // there): the chunk's buffer can take the next read.
+      ctx.reader.release(chunk);
     }
   };
   const pending: Pending[] = [];
