@@ -53,6 +53,7 @@ export function decodeIndexFile(buf: Buffer, domain: KeyDomain, where: string, i
   }
   const count = body.readUInt32BE(0);
   if (body.length !== 4 + count * ENTRY) throw new StrataError('E_CORRUPT', `${where}: index length does not match its entry count`);
+  into.reserve(into.size + count);
   // Entries of one pack follow each other: the pack's number is looked up once per run.
   let pack = -1;
   let packAt = -1;

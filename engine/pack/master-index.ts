@@ -81,6 +81,13 @@ export class MasterIndex {
     this.insert(e);
   }
 
+  /** Makes room for `entries` in all without growing again (one rehash instead of one per doubling). */
+  reserve(entries: number): void {
+    let cap = this.packOf.length;
+    while (cap < entries) cap *= 2;
+    if (cap > this.packOf.length) this.grow(cap);
+  }
+
   /** A small number standing for a pack id, for `addAt`. */
   packNumber(pack: string): number {
     let n = this.packNumbers.get(pack);
@@ -140,8 +147,7 @@ export class MasterIndex {
     this.table[slot] = e;
   }
 
-  private grow(): void {
-    const cap = this.packOf.length * 2;
+  private grow(cap = this.packOf.length * 2): void {
     const widen = <T extends Uint8Array | Uint32Array>(a: T, make: (n: number) => T, per = 1): T => {
       const b = make(cap * per);
       b.set(a);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { toErrorInfo } from '../core/errors';
 import { EVENT_NAMES, WEB_API_PREFIX, WEB_EVENTS_PATH, type WebEventMessage } from '../api/contract';
 import type { HostClient } from '../jobs/host-client';
@@ -33,6 +33,9 @@ export interface WebHost {
  */
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(32).toString('hex');
+  // Loaded here, not with the module: every CLI command bundles this file, and loading `ws`
+  // costs ≈ 30 ms that only `strata serve` needs.
+  const { WebSocketServer } = await import('ws');
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   let port = 0;
   const server = createServer((req, res) => void handle(req, res).catch((err) => sendError(res, 500, toErrorInfo(err))));

@@ -22,6 +22,17 @@ test('the master index finds every blob it holds, across growth, and none it doe
   assert.deepEqual([...index.packs()].sort(), [0, 1, 2, 3, 4, 5, 6].map((i) => packOf(i)).sort());
 });
 
+test('room reserved ahead keeps the entries already held and takes the new ones', () => {
+  const index = new MasterIndex();
+  for (let i = 0; i < 1500; i++) index.add(idOf(i), entryOf(i));
+  index.reserve(40_000);
+  index.reserve(10); // less than held: nothing to do
+  for (let i = 1500; i < 40_000; i++) index.add(idOf(i), entryOf(i));
+  assert.equal(index.size, 40_000);
+  for (let i = 0; i < 40_000; i += 61) assert.deepEqual(index.get(idOf(i)), entryOf(i));
+  assert.equal(index.has(idOf(40_000)), false);
+});
+
 test('a blob added twice keeps its first location; ids that share their first bytes stay apart', () => {
   const index = new MasterIndex();
   const a = Buffer.alloc(32, 1);
