@@ -16,9 +16,11 @@ const ENTRY = 40;
 
 export class Leaf {
   private readonly offsets: Int32Array;
+  private readonly view: DataView;
 
   constructor(readonly count: number, private readonly buf: Buffer, bodyStart: number) {
     this.offsets = new Int32Array(count);
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
     let o = bodyStart;
     for (let i = 0; i < count; i++) {
       if (this.isZero(i)) this.offsets[i] = -1;
@@ -36,6 +38,21 @@ export class Leaf {
 
   fingerprint(i: number): bigint {
     return this.buf.readBigUInt64BE(this.offsets[i]!);
+  }
+
+  /**
+   * True if block `i` is not zero and has fingerprint `fp`. Called for every block of an
+   * incremental snapshot: it makes one number where `fingerprint` makes four.
+   */
+  hasFingerprint(i: number, fp: bigint): boolean {
+    const o = this.offsets[i]!;
+    return o >= 0 && this.view.getBigUint64(o, false) === fp;
+  }
+
+  /** Copies block `i`'s entry (fingerprint and id, as stored) into `into` at `at`. */
+  copyEntry(i: number, into: Uint8Array, at: number): void {
+    const buf = this.buf;
+    for (let k = 0, o = this.offsets[i]!; k < ENTRY; k++) into[at + k] = buf[o + k]!;
   }
 
   id(i: number): Buffer {
@@ -76,6 +93,13 @@ export class LeafBuilder {
   add(fingerprint: bigint, id: Uint8Array): void {
     this.entries.writeBigUInt64BE(fingerprint, this.used);
     this.entries.set(id, this.used + 8);
+    this.used += ENTRY;
+    this.count++;
+  }
+
+  /** Adds non-zero block `i` of `parent` as it is there (an unchanged block). */
+  addSame(parent: Leaf, i: number): void {
+    parent.copyEntry(i, this.entries, this.used);
     this.used += ENTRY;
     this.count++;
   }

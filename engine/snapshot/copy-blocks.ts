@@ -17,7 +17,8 @@ const PIPELINE_DEPTH = 4;
 /** Chunk buffers a snapshot needs: those in the pipeline, the one being planned, the reads ahead. */
 export const RING_CHUNKS = PIPELINE_DEPTH + 1 + READS_AHEAD;
 
-type Step = { zero: true } | { fp: bigint; id: Buffer | null; job: number };
+/** A block's fate: zero, unchanged (its entry copied from the parent's leaf), or a job. */
+type Step = { zero: true } | { same: Leaf; pos: number } | { fp: bigint; job: number };
 
 const ZERO: Step = { zero: true };
 const NOTHING: ProcessedBatch = { blocks: [], release: () => undefined };
@@ -75,15 +76,12 @@ async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: L
     try {
       for (const step of steps) {
         if ('zero' in step) leaf.addZero();
+        else if ('same' in step) leaf.addSame(step.same, step.pos);
         else {
-          let blobId = step.id;
-          if (!blobId) {
-            const p = results.blocks[step.job]!;
-            // The sink copies the record into its pack: the batch's memory is free after the loop.
-            if (p.record) await sink.addRecord(p.id, p.record);
-            blobId = p.id;
-          }
-          leaf.add(step.fp, blobId);
+          const p = results.blocks[step.job]!;
+          // The sink copies the record into its pack: the batch's memory is free after the loop.
+          if (p.record) await sink.addRecord(p.id, p.record);
+          leaf.add(step.fp, p.id);
         }
         if (leaf.count === LEAF_BLOCKS) {
           await tree.addLeaf(await sink.putTree(leaf.encode()));
@@ -151,11 +149,11 @@ function planner(bs: number, parentLeaves: AsyncGenerator<{ leaf: Leaf }> | null
         continue;
       }
       const fp = xxh64(data);
-      if (parentLeaf && pos < parentLeaf.count && !parentLeaf.isZero(pos) && parentLeaf.fingerprint(pos) === fp) {
-        // A view into the parent's leaf, which stays alive while the step does; the new leaf copies it.
-        steps.push({ fp, id: parentLeaf.id(pos), job: -1 });
+      if (parentLeaf && pos < parentLeaf.count && parentLeaf.hasFingerprint(pos, fp)) {
+        // The parent's leaf stays alive while the step does; the new leaf copies its entry.
+        steps.push({ same: parentLeaf, pos });
       } else {
-        steps.push({ fp, id: null, job: jobs.length });
+        steps.push({ fp, job: jobs.length });
         jobs.push({ data });
       }
     }

@@ -82,3 +82,24 @@ test('a leaf round-trips zero flags, fingerprints and ids', () => {
   }
   assert.throws(() => decodeLeaf(b.encode().subarray(0, 100)), /length/);
 });
+
+test('a leaf tells whether a block kept its fingerprint, and an unchanged block copied from it encodes as it was', () => {
+  const fps = [0n, 1n, 0xfedcba9876543210n, 2n ** 64n - 1n];
+  const built = new LeafBuilder();
+  fps.forEach((fp, i) => {
+    built.add(fp, createHash('sha256').update(`block ${i}`).digest());
+    built.addZero();
+  });
+  const parent = decodeLeaf(built.encode());
+  fps.forEach((fp, i) => {
+    assert.equal(parent.hasFingerprint(2 * i, fp), true, `block ${2 * i} has its own fingerprint`);
+    assert.equal(parent.hasFingerprint(2 * i, fp ^ 1n), false, 'a fingerprint one bit off is not it');
+    assert.equal(parent.hasFingerprint(2 * i + 1, 0n), false, 'a zero block has no fingerprint, not even 0');
+  });
+  const copy = new LeafBuilder();
+  for (let i = 0; i < parent.count; i++) {
+    if (parent.isZero(i)) copy.addZero();
+    else copy.addSame(parent, i);
+  }
+  assert.ok(copy.encode().equals(built.encode()), 'the copied leaf is byte-identical: same id, stored once');
+});
