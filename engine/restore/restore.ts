@@ -104,8 +104,9 @@ async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Lea
   const writeOne = async ({ leaf, blocks: pending, slot }: (typeof ahead)[number]) => {
     const base = leafNo * LEAF_BLOCKS * bs;
     const blocks = await pending;
-    // Blocks decoded into a slot lie there as on disk: a run of neighbours is one span of it.
-    const write: WriteAt = slot ? (parts, at) => out.writeFrom(span(parts), at) : (parts, at) => out.writeAt(parts, at);
+    // Blocks decoded into a slot lie there as on disk: a run of neighbours is one span of it,
+    // page-aligned, which the writer writes without a copy.
+    const write: WriteAt = (parts, at) => out.writeAt(slot ? [span(parts)] : parts, at);
     await writeRuns(write, blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })));
     if (slot) slots!.give(slot);
     const written = blocks.reduce((n, b) => n + b.data.length, 0);
