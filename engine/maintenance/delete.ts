@@ -21,7 +21,8 @@ export async function deleteSnapshot(repo: Repository, source: SourceRecord, sna
     const freedBytes = refs.exclusiveBytes.get(snap.id) ?? 0;
     if (dryRun) return { snapshotId: snap.id, dryRun, freedBytes };
     await repo.removeSnapshot(snap);
-    await collectGarbage(repo, domain);
+    // The exclusive lock keeps every other snapshot as walked above: no second walk.
+    await collectGarbage(repo, domain, { live: refs.liveWithout(snap.id) });
     return { snapshotId: snap.id, dryRun, freedBytes };
   } finally {
     await lock.release();

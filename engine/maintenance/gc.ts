@@ -8,6 +8,15 @@ import type { Repository } from '../repo/repository';
 import { computeRefs } from './refs';
 import { snapshotsInDomain } from './domain-snapshots';
 
+export interface GcOptions {
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * The blobs the domain's snapshots reference, when the caller has just walked them under the
+   * same exclusive lock (a delete); otherwise every snapshot's manifest is walked here.
+   */
+  live?: Set<string>;
+}
+
 /**
  * Removes every stored byte of a domain that no snapshot references, now:
  * packs with no live blob are deleted, packs with some are rewritten with only their live
@@ -15,16 +24,16 @@ import { snapshotsInDomain } from './domain-snapshots';
  * as one file. Order makes every step crash-safe: new packs, new index, then old index files,
  * then old packs. The caller holds the exclusive lock.
  */
-export async function collectGarbage(repo: Repository, domain: KeyDomain, onProgress?: (done: number, total: number) => void): Promise<GcResult> {
+export async function collectGarbage(repo: Repository, domain: KeyDomain, opts: GcOptions = {}): Promise<GcResult> {
+  const { onProgress } = opts;
   const index = await repo.loadIndex(domain);
-  const snapshots = await snapshotsInDomain(repo, domain);
-  const refs = await computeRefs(repo, domain, index, snapshots);
+  const live = opts.live ?? (await computeRefs(repo, domain, index, await snapshotsInDomain(repo, domain))).live;
   const oldIndexFiles = await repo.indexFiles(domain.name);
 
   const byPack = new Map<string, { key: string; e: IndexEntry; live: boolean }[]>();
   for (const [key, e] of index) {
     const list = byPack.get(e.pack) ?? [];
-    list.push({ key, e, live: refs.live.has(key) });
+    list.push({ key, e, live: live.has(key) });
     byPack.set(e.pack, list);
   }
   const writer = new PackWriter(repo.store, domain.name);

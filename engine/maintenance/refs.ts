@@ -20,6 +20,8 @@ export interface DomainRefs {
   live: Set<string>;
   /** Blobs a snapshot refers to that the index lacks, by snapshot id. */
   missing: Map<string, string[]>;
+  /** Every blob referenced by a snapshot other than `snapshotId`: what stays live once it is deleted. */
+  liveWithout(snapshotId: string): Set<string>;
 }
 
 export async function computeRefs(repo: Repository, domain: KeyDomain, index: MasterIndex, snapshots: SnapshotRecord[]): Promise<DomainRefs> {
@@ -84,5 +86,11 @@ export async function computeRefs(repo: Repository, domain: KeyDomain, index: Ma
     for (const k of set) n += index.getByKey(k)?.length ?? 0;
     chainBytes.set(sourceId, n);
   }
-  return { exclusiveBytes, chainBytes, live: new Set(snapOwner.keys()), missing };
+  const liveWithout = (snapshotId: string): Set<string> => {
+    const gone = snapshots.findIndex((s) => s.id === snapshotId);
+    const out = new Set<string>();
+    for (const [k, owner] of snapOwner) if (owner !== gone) out.add(k);
+    return out;
+  };
+  return { exclusiveBytes, chainBytes, live: new Set(snapOwner.keys()), missing, liveWithout };
 }
