@@ -14,11 +14,12 @@ import { SeededStream, applyWrites, dayOfWrites, writeImage } from './workload';
 
 /**
  * `node --import tsx test/bench/memory.ts [--big 1T]`: memory that does not grow with the disk.
- * Peak RSS of a full snapshot of the 2 GiB reference image and of a sparse 1 TiB image with a
- * few MiB of data at spread offsets; the metadata an incremental adds for 0.1 % scattered 4 KiB
- * writes on a sparse `--incr` image (reading holes runs at page-cache speed, so a 1 TiB
- * incremental would take as long again as the full); and how long listing a chain of 1,000
- * snapshots takes.
+ * Peak RSS of a full snapshot (plaintext and encrypted) and of a restore of the 2 GiB reference
+ * image, and of a full snapshot of a sparse 1 TiB image with a few MiB of data at spread offsets;
+ * the metadata an incremental adds for 0.1 % scattered 4 KiB writes on a sparse `--incr` image
+ * (reading holes runs at page-cache speed, so a 1 TiB incremental would take as long again as
+ * the full) and the peak RSS of restoring that incremental; and how long listing a chain of
+ * 1,000 snapshots takes.
  */
 const { values } = parseArgs({
   options: {
@@ -35,10 +36,18 @@ function cli(home: string, args: string[]): Promise<Sample> {
   return timed(process.execPath, [STRATA_BIN, '--home', home, '--json', ...args], { env });
 }
 
-async function snapshotOf(dir: string, image: string): Promise<{ full: Sample; home: string }> {
+async function snapshotOf(dir: string, image: string, encrypted = false): Promise<{ full: Sample; home: string }> {
   const home = join(dir, `home-${Math.random().toString(36).slice(2)}`);
-  await cli(home, ['source', 'add', image, '--name', 'disk']);
+  await cli(home, ['source', 'add', image, '--name', 'disk', ...(encrypted ? ['--encrypted'] : [])]);
   return { full: await cli(home, ['snapshot', 'create', 'disk']), home };
+}
+
+/** Restores snapshot `id` to a scratch image, which is removed again. */
+async function restoreOf(dir: string, home: string, id: string): Promise<Sample> {
+  const target = join(dir, 'restored.img');
+  const s = await cli(home, ['restore', id, '--to', target]);
+  await fsp.rm(target);
+  return s;
 }
 
 /** A sparse image of `size` with 64 KiB of random data every `size / 256`. */
@@ -53,8 +62,8 @@ async function sparseImage(path: string, size: number): Promise<void> {
   }
 }
 
-/** Full, then 0.1 % scattered 4 KiB writes, then the incremental whose growth is measured. */
-async function incremental(dir: string, size: number, label: string): Promise<string[]> {
+/** Full, then 0.1 % scattered 4 KiB writes, the incremental whose growth is measured, and its restore. */
+async function incremental(dir: string, size: number, label: string): Promise<string[][]> {
   const image = join(dir, 'incr.img');
   await sparseImage(image, size);
   const { home } = await snapshotOf(dir, image);
@@ -66,9 +75,13 @@ async function incremental(dir: string, size: number, label: string): Promise<st
   const added = (JSON.parse(incr.stdout) as { addedBytes: number }).addedBytes;
   const byType = await addedByType(home, before);
   await fsp.rm(image);
+  const restore = await restoreOf(dir, home, (JSON.parse(incr.stdout) as { id: string }).id);
   return [
-    `incremental of a ${label} sparse image, 0.1 % scattered (${writes.length} writes, ${changed} blocks of 16 KiB)`,
-    `${incr.seconds.toFixed(1)} s`, mib(incr.peakRssBytes), `${mib(added)}: data ${mib(byType.data)}, manifest ${mib(byType.tree)}`,
+    [
+      `incremental of a ${label} sparse image, 0.1 % scattered (${writes.length} writes, ${changed} blocks of 16 KiB)`,
+      `${incr.seconds.toFixed(1)} s`, mib(incr.peakRssBytes), `${mib(added)}: data ${mib(byType.data)}, manifest ${mib(byType.tree)}`,
+    ],
+    [`restore of that incremental (${label}, holes left as holes)`, `${restore.seconds.toFixed(1)} s`, mib(restore.peakRssBytes), ''],
   ];
 }
 
@@ -127,11 +140,16 @@ async function main(): Promise<void> {
     await writeImage(ref, 2 * 1024 ** 3, 'strata-reference');
     const small = await snapshotOf(dir, ref);
     add(['full snapshot, 2 GiB reference image', `${small.full.seconds.toFixed(1)} s`, mib(small.full.peakRssBytes), mib(JSON.parse(small.full.stdout).addedBytes)]);
-    await fsp.rm(ref);
+    const restored = await restoreOf(dir, small.home, (JSON.parse(small.full.stdout) as { id: string }).id);
+    add(['restore of that snapshot', `${restored.seconds.toFixed(1)} s`, mib(restored.peakRssBytes), '']);
     await fsp.rm(small.home, { recursive: true });
+    const sealed = await snapshotOf(dir, ref, true);
+    add(['full snapshot, 2 GiB reference image, encrypted', `${sealed.full.seconds.toFixed(1)} s`, mib(sealed.full.peakRssBytes), mib(JSON.parse(sealed.full.stdout).addedBytes)]);
+    await fsp.rm(sealed.home, { recursive: true });
+    await fsp.rm(ref);
     const chain = await chainListing(dir, Number(values.chain));
     add([`\`strata chain\` of ${chain.listed} snapshots (CLI, incl. start-up)`, `${chain.seconds.toFixed(2)} s`, '', '']);
-    add(await incremental(dir, parseSize(values.incr!, 'size'), values.incr!));
+    for (const row of await incremental(dir, parseSize(values.incr!, 'size'), values.incr!)) add(row);
     const image = join(dir, 'big.img');
     await sparseImage(image, big);
     const bigRun = await snapshotOf(dir, image);
