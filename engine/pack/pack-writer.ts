@@ -39,18 +39,14 @@ export class PackWriter {
     return this.entries.has(id);
   }
 
-  /** Adds an encoded record (copied: the caller keeps its buffer). */
-  add(record: Buffer): Promise<number> {
-    return this.addWritten({ maxBytes: record.length, writeInto: (dest) => record.copy(dest) });
-  }
-
   /**
-   * Adds a record written straight into the pack's memory (no copy of it is made) and returns
-   * its length.
+   * Adds a record and returns its length: an encoded one is copied (the caller keeps its buffer),
+   * one still to be written is encoded straight into the pack's memory (no copy of it is made).
    */
-  async addWritten(record: RecordWriter): Promise<number> {
-    const pack = this.room(record.maxBytes);
-    const length = record.writeInto(pack.subarray(this.filled, this.filled + record.maxBytes));
+  async add(record: Buffer | RecordWriter): Promise<number> {
+    const w = Buffer.isBuffer(record) ? { maxBytes: record.length, writeInto: (dest: Buffer) => record.copy(dest) } : record;
+    const pack = this.room(w.maxBytes);
+    const length = w.writeInto(pack.subarray(this.filled, this.filled + w.maxBytes));
     const h = readHeader(pack.subarray(this.filled, this.filled + length), 'new record');
     this.entries.add(h.id, { pack: this.current, offset: this.filled, length, rawLength: h.rawLength, type: h.type });
     this.filled += length;

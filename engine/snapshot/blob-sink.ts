@@ -23,7 +23,7 @@ export class BlobSink {
   /** Adds the record of blob `id` (an encoded record, or one to write into the pack) unless known. */
   async addRecord(id: Buffer, record: Buffer | RecordWriter): Promise<void> {
     if (this.isKnown(id)) return;
-    this.addedBytes += Buffer.isBuffer(record) ? await this.writer.add(record) : await this.writer.addWritten(record);
+    this.addedBytes += await this.writer.add(record);
   }
 
   async putTree(bytes: Buffer): Promise<Buffer> {

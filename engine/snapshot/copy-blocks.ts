@@ -79,7 +79,7 @@ async function pipeline(ctx: CopyContext, parentLeaves: AsyncGenerator<{ leaf: L
         else if ('same' in step) leaf.addSame(step.same, step.pos);
         else {
           const p = results.blocks[step.job]!;
-          // The sink copies the record into its pack: the batch's memory is free after the loop.
+          // The sink puts the record in its pack: the batch's memory is free after the loop.
           if (p.record) await sink.addRecord(p.id, p.record);
           leaf.add(step.fp, p.id);
         }
