@@ -42,7 +42,8 @@ export class Leaf {
 
   /**
    * True if block `i` is not zero and has fingerprint `fp`. Called for every block of an
-   * incremental snapshot: it makes one number where `fingerprint` makes four.
+   * incremental snapshot: one DataView read, where `fingerprint` (Buffer's readBigUInt64BE)
+   * builds the number from two 32-bit halves.
    */
   hasFingerprint(i: number, fp: bigint): boolean {
     const o = this.offsets[i]!;
