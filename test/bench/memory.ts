@@ -42,6 +42,16 @@ async function snapshotOf(dir: string, image: string, encrypted = false): Promis
   return { full: await cli(home, ['snapshot', 'create', 'disk']), home };
 }
 
+/** What `snapshot create --json` printed: the snapshot's id and the bytes it added. */
+function created(s: Sample): { id: string; addedBytes: number } {
+  return JSON.parse(s.stdout) as { id: string; addedBytes: number };
+}
+
+/** The table row of a full snapshot. */
+function fullRow(label: string, s: Sample): string[] {
+  return [`full snapshot, ${label}`, `${s.seconds.toFixed(1)} s`, mib(s.peakRssBytes), mib(created(s).addedBytes)];
+}
+
 /** Restores snapshot `id` to a scratch image, which is removed again. */
 async function restoreOf(dir: string, home: string, id: string): Promise<Sample> {
   const target = join(dir, 'restored.img');
@@ -72,10 +82,10 @@ async function incremental(dir: string, size: number, label: string): Promise<st
   const changed = new Set(writes.map((w) => Math.floor(w.offset / BLOCK))).size;
   const before = await indexFiles(home);
   const incr = await cli(home, ['snapshot', 'create', 'disk']);
-  const added = (JSON.parse(incr.stdout) as { addedBytes: number }).addedBytes;
+  const { id, addedBytes: added } = created(incr);
   const byType = await addedByType(home, before);
   await fsp.rm(image);
-  const restore = await restoreOf(dir, home, (JSON.parse(incr.stdout) as { id: string }).id);
+  const restore = await restoreOf(dir, home, id);
   return [
     [
       `incremental of a ${label} sparse image, 0.1 % scattered (${writes.length} writes, ${changed} blocks of 16 KiB)`,
@@ -139,12 +149,12 @@ async function main(): Promise<void> {
     const ref = join(dir, 'ref.img');
     await writeImage(ref, 2 * 1024 ** 3, 'strata-reference');
     const small = await snapshotOf(dir, ref);
-    add(['full snapshot, 2 GiB reference image', `${small.full.seconds.toFixed(1)} s`, mib(small.full.peakRssBytes), mib(JSON.parse(small.full.stdout).addedBytes)]);
-    const restored = await restoreOf(dir, small.home, (JSON.parse(small.full.stdout) as { id: string }).id);
+    add(fullRow('2 GiB reference image', small.full));
+    const restored = await restoreOf(dir, small.home, created(small.full).id);
     add(['restore of that snapshot', `${restored.seconds.toFixed(1)} s`, mib(restored.peakRssBytes), '']);
     await fsp.rm(small.home, { recursive: true });
     const sealed = await snapshotOf(dir, ref, true);
-    add(['full snapshot, 2 GiB reference image, encrypted', `${sealed.full.seconds.toFixed(1)} s`, mib(sealed.full.peakRssBytes), mib(JSON.parse(sealed.full.stdout).addedBytes)]);
+    add(fullRow('2 GiB reference image, encrypted', sealed.full));
     await fsp.rm(sealed.home, { recursive: true });
     await fsp.rm(ref);
     const chain = await chainListing(dir, Number(values.chain));
@@ -153,7 +163,7 @@ async function main(): Promise<void> {
     const image = join(dir, 'big.img');
     await sparseImage(image, big);
     const bigRun = await snapshotOf(dir, image);
-    add([`full snapshot, ${values.big} sparse image`, `${bigRun.full.seconds.toFixed(1)} s`, mib(bigRun.full.peakRssBytes), mib(JSON.parse(bigRun.full.stdout).addedBytes)]);
+    add(fullRow(`${values.big} sparse image`, bigRun.full));
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }
