@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { blake3 } from '@napi-rs/blake-hash';
 import { StrataError } from '../core/errors';
 import type { DomainSpec, KeyDomain, Sealer } from './domain';
+import { copyBytes } from '../storage/copy-bytes';
 
 const SALT_BYTES = 16;
 const NONCE_BYTES = 12;
@@ -99,7 +100,7 @@ class ChainSealer implements Sealer {
     c.final();
     let at = this.sub.salt.copy(dest, 0);
     at += nonce.copy(dest, at);
-    at += body.copy(dest, at);
+    at += copyBytes(body, dest, at);
     at += c.getAuthTag().copy(dest, at);
     return at;
   }

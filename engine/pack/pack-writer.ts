@@ -4,6 +4,7 @@ import type { RepoStore } from '../storage/store';
 import { packPath } from './layout';
 import { MasterIndex } from './master-index';
 import { readHeader, type RecordWriter } from './record';
+import { copyBytes } from '../storage/copy-bytes';
 
 export const DEFAULT_PACK_BYTES = 16 * 1024 * 1024;
 
@@ -44,7 +45,7 @@ export class PackWriter {
    * one still to be written is encoded straight into the pack's memory (no copy of it is made).
    */
   async add(record: Buffer | RecordWriter): Promise<number> {
-    const w = Buffer.isBuffer(record) ? { maxBytes: record.length, writeInto: (dest: Buffer) => record.copy(dest) } : record;
+    const w = Buffer.isBuffer(record) ? { maxBytes: record.length, writeInto: (dest: Buffer) => copyBytes(record, dest) } : record;
     const pack = this.room(w.maxBytes);
     const length = w.writeInto(pack.subarray(this.filled, this.filled + w.maxBytes));
     const h = readHeader(pack.subarray(this.filled, this.filled + length), 'new record');

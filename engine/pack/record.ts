@@ -5,6 +5,7 @@ import type { DCtx } from 'zstd-napi/binding';
 import { StrataError } from '../core/errors';
 import type { KeyDomain, Sealer } from '../crypto/domain';
 import { SEAL_OVERHEAD } from '../crypto/chain-domain';
+import { copyBytes } from '../storage/copy-bytes';
 
 export const RECORD_HEADER_BYTES = 60;
 export const BlobType = { data: 1, tree: 2 } as const;
@@ -111,7 +112,7 @@ export class RecordEncoder {
       const sealed = this.sealer.sealInto(plain, dest.subarray(0, 56), body);
       if (sealed !== payloadLength) throw new StrataError('E_ENCRYPTION', 'sealed length differs from the header');
     } else if (plain === raw) {
-      raw.copy(body);
+      copyBytes(raw, body);
     }
     return RECORD_HEADER_BYTES + payloadLength;
   }
@@ -185,7 +186,7 @@ export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buff
   if (!header.compressed && payload.length !== header.rawLength) throw new StrataError('E_CORRUPT', `${where}: stored length differs from its header`);
   let rawLength: number;
   try {
-    rawLength = header.compressed ? (dctx ??= new zstdBinding.DCtx()).decompress(dest, payload) : payload.copy(dest);
+    rawLength = header.compressed ? (dctx ??= new zstdBinding.DCtx()).decompress(dest, payload) : copyBytes(payload, dest);
   } catch (err) {
     throw new StrataError('E_CORRUPT', `${where}: compressed data is damaged`, { cause: err });
   }

@@ -2,6 +2,7 @@ import { constants as fsc, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { StrataError } from '../core/errors';
 import { writeAll } from './file-writes';
+import { copyBytes } from './copy-bytes';
 
 /**
  * Writes large files around the page cache (O_DIRECT, Linux). Packs and restored images are
@@ -103,7 +104,7 @@ export class DirectWriter {
         let filled = 0;
         while (filled < stage.length && pi < parts.length) {
           const p = parts[pi]!;
-          const n = p.copy(stage, filled, within, Math.min(p.length, within + stage.length - filled));
+          const n = copyBytes(p.subarray(within, Math.min(p.length, within + stage.length - filled)), stage, filled);
           filled += n;
           within += n;
           if (within === p.length) {
