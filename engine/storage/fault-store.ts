@@ -82,9 +82,9 @@ export class FaultStore implements RepoStore {
     if (fault) throw osError(fault, `${op} ${name} in ${this.location}`);
   }
 
-  async write(name: string, data: Buffer | readonly Buffer[]): Promise<void> {
+  async write(name: string, data: Buffer | readonly Buffer[], released?: () => void): Promise<void> {
     const fault = this.due('write', name);
-    if (!fault) return this.inner.write(name, data);
+    if (!fault) return this.inner.write(name, data, released);
     const whole = Buffer.isBuffer(data) ? data : Buffer.concat(data);
     const temp = name.replace(/[^/]*$/, `.tmp-fault-${this.fired.length}`);
     const what = `writing ${name} in ${this.location}`;
@@ -93,12 +93,14 @@ export class FaultStore implements RepoStore {
         await this.inner.write(temp, whole.subarray(0, Math.floor(whole.length / 2)));
         throw new StrataError('E_IO', `${what}: short write (${Math.floor(whole.length / 2)} of ${whole.length} bytes reached the disk)`);
       case 'fsync':
+        // The bytes were written; making them durable failed.
+        released?.();
         throw new StrataError('E_IO', `${what}: fsync failed (EIO); the data may not be on the disk`);
       case 'rename':
-        await this.inner.write(temp, whole);
+        await this.inner.write(temp, whole, released);
         throw new StrataError('E_IO', `${what}: rename of the temporary file failed (EIO)`);
       case 'dir-fsync':
-        await this.inner.write(name, whole);
+        await this.inner.write(name, whole, released);
         throw new StrataError('E_IO', `${what}: fsync of the folder failed (EIO); the file may not survive a power loss`);
       default:
         throw osError(fault, what);

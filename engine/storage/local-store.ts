@@ -30,7 +30,7 @@ export class LocalStore implements RepoStore {
     return join(this.location, ...name.split('/'));
   }
 
-  async write(name: string, data: Buffer | readonly Buffer[]): Promise<void> {
+  async write(name: string, data: Buffer | readonly Buffer[], released?: () => void): Promise<void> {
     const final = this.path(name);
     const dir = dirname(final);
     const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
@@ -42,6 +42,7 @@ export class LocalStore implements RepoStore {
       const out = await DirectWriter.open(tmp, 'wx', 0o600, name, total >= DIRECT_MIN_BYTES);
       try {
         await out.writeAt(parts, 0);
+        released?.();
         await out.sync();
       } finally {
         await out.close();

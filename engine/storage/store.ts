@@ -11,8 +11,12 @@ export interface RepoStore {
    * Writes a whole file atomically and durably: once the promise resolves the file is complete
    * and survives a crash; if it rejects or the process dies, the file is absent or complete,
    * never partial. Overwrites an existing file with the same name.
+   *
+   * `released`, if given, is called once `data` is no longer read (the bytes are in the file,
+   * not yet durable): the caller may reuse the memory while the store makes the file durable.
+   * It is not called if the write fails first.
    */
-  write(name: string, data: Buffer | readonly Buffer[]): Promise<void>;
+  write(name: string, data: Buffer | readonly Buffer[], released?: () => void): Promise<void>;
 
   /**
    * Creates a file only if it does not exist yet. Returns false (and writes nothing) if it

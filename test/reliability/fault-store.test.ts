@@ -32,6 +32,10 @@ const ROWS: Row[] = [
   { name: 'short write of a pack', op: 'write', rule: { match: packs, error: 'short-write' }, action: 'snapshot', code: 'E_IO', message: /short write/ },
   { name: 'short write of the index', op: 'write', rule: { match: index, error: 'short-write' }, action: 'snapshot', code: 'E_IO', message: /short write/ },
   { name: 'short write of the in-flight record', op: 'write', rule: { match: /^inflight\//, error: 'short-write' }, action: 'snapshot', code: 'E_IO', message: /short write/ },
+  // A pack's memory is taken for the next pack once its bytes are written: a failure to make it
+  // durable afterwards must still fail the snapshot.
+  { name: 'fsync failure of a pack', op: 'write', rule: { match: packs, error: 'fsync' }, action: 'snapshot', code: 'E_IO', message: /fsync failed/ },
+  { name: 'rename failure of a pack', op: 'write', rule: { match: packs, error: 'rename' }, action: 'snapshot', code: 'E_IO', message: /rename/ },
   { name: 'fsync failure of the index', op: 'write', rule: { match: index, error: 'fsync' }, action: 'snapshot', code: 'E_IO', message: /fsync failed/ },
   { name: 'rename failure of the snapshot record', op: 'write', rule: { match: snapshots, error: 'rename' }, action: 'snapshot', code: 'E_IO', message: /rename/ },
   { name: 'folder fsync failure after the index landed', op: 'write', rule: { match: index, error: 'dir-fsync' }, action: 'snapshot', code: 'E_IO', message: /fsync of the folder/ },
