@@ -1,7 +1,7 @@
 import type { GcResult } from '../core/types';
 import type { KeyDomain } from '../crypto/domain';
 import { packDir, packPath, parsePackPath } from '../pack/layout';
-import { keyToId, type IndexEntry } from '../pack/master-index';
+import { MasterIndex, keyToId, type IndexEntry } from '../pack/master-index';
 import { PackWriter } from '../pack/pack-writer';
 import { readHeader } from '../pack/record';
 import type { Repository } from '../repo/repository';
@@ -37,7 +37,7 @@ export async function collectGarbage(repo: Repository, domain: KeyDomain, opts: 
     byPack.set(e.pack, list);
   }
   const writer = new PackWriter(repo.store, domain.name);
-  const keep: [Buffer, IndexEntry][] = [];
+  const keep = new MasterIndex();
   const dropPacks: string[] = [];
   let freedBytes = 0;
   let packsRewritten = 0;
@@ -46,7 +46,7 @@ export async function collectGarbage(repo: Repository, domain: KeyDomain, opts: 
     const live = blobs.filter((b) => b.live).sort((a, b) => a.e.offset - b.e.offset);
     const dead = blobs.length - live.length;
     if (dead === 0) {
-      for (const b of live) keep.push([keyToId(b.key), b.e]);
+      for (const b of live) keep.add(keyToId(b.key), b.e);
     } else {
       dropPacks.push(pack);
       freedBytes += blobs.filter((b) => !b.live).reduce((n, b) => n + b.e.length, 0);
@@ -62,13 +62,13 @@ export async function collectGarbage(repo: Repository, domain: KeyDomain, opts: 
     }
     onProgress?.(++done, byPack.size);
   }
-  keep.push(...(await writer.finish()).entries());
+  keep.addAll(await writer.finish());
   const onDisk = (await repo.store.list(packDir(domain.name))).filter((n) => parsePackPath(n));
   const indexed = new Set([...byPack.keys()]);
   const orphans = onDisk.filter((n) => !indexed.has(parsePackPath(n)!.packId) && !writer.packsWritten.includes(parsePackPath(n)!.packId));
 
   if (dropPacks.length > 0 || oldIndexFiles.length > 1) {
-    if (keep.length > 0) await repo.writeIndexFile(domain, keep);
+    if (keep.size > 0) await repo.writeIndexFile(domain, keep);
     for (const f of oldIndexFiles) await repo.store.remove(f);
   }
   for (const pack of dropPacks) await repo.store.remove(packPath(domain.name, pack));

@@ -97,7 +97,6 @@ async function domainsToRepair(repo: Repository, sources: SourceRecord[], report
 async function rebuildDomain(repo: Repository, domain: KeyDomain): Promise<{ index: MasterIndex; result: DomainRepair }> {
   const result: DomainRepair = { domain: domain.name, packsScanned: 0, recordsRecovered: 0, bytesRecovered: 0, damaged: [], indexFilesReplaced: 0 };
   const index = new MasterIndex();
-  const entries: [Buffer, IndexEntry][] = [];
   const tag = domainTag(domain.name);
   for (const name of await repo.store.list(packDir(domain.name))) {
     const parsed = parsePackPath(name);
@@ -108,14 +107,13 @@ async function rebuildDomain(repo: Repository, domain: KeyDomain): Promise<{ ind
       const entry: IndexEntry = { pack: parsed.packId, offset: rec.offset, length: rec.length, rawLength: rec.rawLength, type: rec.type };
       if (index.has(rec.id)) continue;
       index.add(rec.id, entry);
-      entries.push([rec.id, entry]);
       result.recordsRecovered++;
       result.bytesRecovered += rec.length;
     }
   }
   const old = await repo.store.list(indexDir(domain.name));
   // New index first, then the old files: a crash in between leaves both, which load as a union.
-  const written = entries.length > 0 ? await repo.writeIndexFile(domain, entries) : null;
+  const written = index.size > 0 ? await repo.writeIndexFile(domain, index) : null;
   for (const f of old) if (f !== written) await repo.store.remove(f);
   result.indexFilesReplaced = old.length;
   return { index, result };

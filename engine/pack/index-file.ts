@@ -1,7 +1,7 @@
 import { blake3 } from '@napi-rs/blake-hash';
 import { StrataError } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
-import type { IndexEntry, MasterIndex } from './master-index';
+import type { MasterIndex } from './master-index';
 import { openSealed } from './record';
 
 const MAGIC = Buffer.from('SIDX');
@@ -14,24 +14,35 @@ const ENTRY = 32 + 16 + 4 + 4 + 4 + 1;
  * (id 32 | pack 16 | offset u32 | length u32 | rawLength u32 | type u8). A plain body is
  * followed by its BLAKE3; an encrypted body is sealed with the chain's key (AAD: the header).
  */
-export function encodeIndexFile(entries: Iterable<[Buffer, IndexEntry]>, domain: KeyDomain): Buffer {
-  const list = [...entries];
-  const body = Buffer.alloc(4 + list.length * ENTRY);
-  body.writeUInt32BE(list.length, 0);
-  let o = 4;
-  for (const [id, e] of list) {
-    id.copy(body, o);
-    Buffer.from(e.pack, 'hex').copy(body, o + 32);
-    body.writeUInt32BE(e.offset, o + 48);
-    body.writeUInt32BE(e.length, o + 52);
-    body.writeUInt32BE(e.rawLength, o + 56);
-    body.writeUInt8(e.type, o + 60);
-    o += ENTRY;
-  }
-  const header = Buffer.concat([MAGIC, Buffer.from([VERSION, domain.encrypted ? 1 : 0])]);
+export function encodeIndexFile(index: MasterIndex, domain: KeyDomain): Buffer {
   const sealer = domain.newSealer();
-  const tail = sealer ? sealer.seal(body, header) : Buffer.concat([body, blake3(body)]);
-  return Buffer.concat([header, tail]);
+  // A plain file is built in place: header, body, then the body's BLAKE3.
+  const file = Buffer.allocUnsafe(HEADER + 4 + index.size * ENTRY + (sealer ? 0 : 32));
+  MAGIC.copy(file, 0);
+  file[4] = VERSION;
+  file[5] = domain.encrypted ? 1 : 0;
+  const body = file.subarray(HEADER, HEADER + 4 + index.size * ENTRY);
+  body.writeUInt32BE(index.size, 0);
+  let o = 4;
+  // Entries of one pack follow each other: its id is converted once per run.
+  let packHex = '';
+  const packId = Buffer.alloc(16);
+  index.forEachEntry((ids, idAt, pack, offset, length, rawLength, type) => {
+    body.set(ids.subarray(idAt, idAt + 32), o);
+    if (pack !== packHex) {
+      packId.write(pack, 'hex');
+      packHex = pack;
+    }
+    packId.copy(body, o + 32);
+    body.writeUInt32BE(offset, o + 48);
+    body.writeUInt32BE(length, o + 52);
+    body.writeUInt32BE(rawLength, o + 56);
+    body[o + 60] = type;
+    o += ENTRY;
+  });
+  if (sealer) return Buffer.concat([file.subarray(0, HEADER), sealer.seal(body, file.subarray(0, HEADER))]);
+  blake3(body).copy(file, HEADER + body.length);
+  return file;
 }
 
 /**

@@ -108,6 +108,22 @@ export class MasterIndex {
     for (let e = 0; e < this.count; e++) yield [Buffer.from(this.ids.subarray(e * ID, (e + 1) * ID)), this.entry(e)];
   }
 
+  /**
+   * Calls `fn` for every entry in the order added, its id the 32 bytes at `idAt` in `ids`: no
+   * buffer and no object per entry (an index file of a full snapshot holds tens of thousands).
+   */
+  forEachEntry(fn: (ids: Uint8Array, idAt: number, pack: string, offset: number, length: number, rawLength: number, type: number) => void): void {
+    for (let e = 0; e < this.count; e++) {
+      fn(this.ids, e * ID, this.packNames[this.packOf[e]!]!, this.offsets[e]!, this.lengths[e]!, this.rawLengths[e]!, this.types[e]!);
+    }
+  }
+
+  /** Adds every entry of `other` (a blob already here keeps its first location). */
+  addAll(other: MasterIndex): void {
+    this.reserve(this.size + other.size);
+    other.forEachEntry((ids, idAt, pack, offset, length, rawLength, type) => this.addAt(ids, idAt, this.packNumber(pack), offset, length, rawLength, type));
+  }
+
   packs(): Set<string> {
     const out = new Set<string>();
     for (let e = 0; e < this.count; e++) out.add(this.packNames[this.packOf[e]!]!);

@@ -8,7 +8,7 @@ import { plainDomain } from '../crypto/plain-domain';
 import { ChainDomain } from '../crypto/chain-domain';
 import { Keyring, unwrapSecret, wrapSecret } from '../crypto/keyring';
 import { CONFIG_FILE, indexDir, indexPath, packPath } from '../pack/layout';
-import { MasterIndex, type IndexEntry } from '../pack/master-index';
+import { MasterIndex } from '../pack/master-index';
 import { decodeIndexFile, encodeIndexFile } from '../pack/index-file';
 import { decodeRecord } from '../pack/record';
 import { newFileId } from '../core/ids';
@@ -256,7 +256,7 @@ export class Repository {
     return cached.index;
   }
 
-  async writeIndexFile(domain: KeyDomain, entries: Iterable<[Buffer, IndexEntry]>): Promise<string> {
+  async writeIndexFile(domain: KeyDomain, entries: MasterIndex): Promise<string> {
     const name = indexPath(domain.name, newFileId());
     await this.store.write(name, encodeIndexFile(entries, domain));
     return name;

@@ -95,7 +95,7 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
     const entries = await sink.writer.finish();
     // From here a failed write may still have landed: the packs are left to gc, never removed.
     committing = true;
-    if (entries.size > 0) await repo.writeIndexFile(domain, entries.entries());
+    if (entries.size > 0) await repo.writeIndexFile(domain, entries);
     const record: SnapshotRecord = {
       format: 1, id, sourceId: source.id, name, type: inflight.type, createdAt, completedAt: repo.now().toISOString(),
       encrypted: source.encrypted, sourceBytes: info.size, blockSize: source.blockSize, blockCount: Math.ceil(info.size / source.blockSize),

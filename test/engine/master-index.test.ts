@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { ChainDomain } from '../../engine/crypto/chain-domain';
+import { plainDomain } from '../../engine/crypto/plain-domain';
+import { decodeIndexFile, encodeIndexFile } from '../../engine/pack/index-file';
 import { MasterIndex, idKey, type IndexEntry } from '../../engine/pack/master-index';
 import { BlobType } from '../../engine/pack/record';
 
@@ -58,4 +61,28 @@ test('iteration gives every entry once, in the order added, with its id', () => 
     assert.ok(byId[i]![0].equals(idOf(i)));
     assert.deepEqual(byId[i]![1], entryOf(i));
   });
+});
+
+test('an index file gives back every entry, plain and sealed; a flipped byte is refused', () => {
+  const index = new MasterIndex();
+  for (let i = 0; i < 3000; i++) index.add(idOf(i), entryOf(Math.floor(i / 500)));
+  for (const domain of [plainDomain, new ChainDomain('src-test', randomBytes(32))]) {
+    const file = encodeIndexFile(index, domain);
+    const back = new MasterIndex();
+    assert.equal(decodeIndexFile(file, domain, 'test', back), 3000);
+    assert.deepEqual([...back.entries()], [...index.entries()]);
+    file[file.length - 40] ^= 1;
+    assert.throws(() => decodeIndexFile(file, domain, 'test', new MasterIndex()), /checksum|damaged|tamper|authenticat/i);
+  }
+});
+
+test('addAll takes every entry of another index; a blob already held keeps its first location', () => {
+  const a = new MasterIndex();
+  const b = new MasterIndex();
+  for (let i = 0; i < 100; i++) a.add(idOf(i), entryOf(i));
+  for (let i = 50; i < 2000; i++) b.add(idOf(i), { ...entryOf(i), offset: 1 });
+  a.addAll(b);
+  assert.equal(a.size, 2000);
+  assert.deepEqual(a.get(idOf(60)), entryOf(60));
+  assert.deepEqual(a.get(idOf(1500)), { ...entryOf(1500), offset: 1 });
 });
