@@ -71,6 +71,8 @@ export class PackWriter {
   private room(bytes: number): Buffer {
     const need = this.filled + bytes;
     if (!this.filling) {
+      // The pack's file is made while the pack fills, so its write starts at once (see prepare).
+      this.store.prepare(packPath(this.domainName, this.current));
       this.filling = this.spare ?? alignedMemory(this.packBytes + PACK_SLACK);
       this.spare = null;
     }
@@ -122,6 +124,7 @@ export class PackWriter {
 
   /** Waits for in-flight writes, ignoring their errors (used before cleaning up). */
   async settle(): Promise<void> {
+    if (this.filling) await this.store.discard(packPath(this.domainName, this.current));
     await Promise.allSettled(this.syncing.splice(0));
   }
 }

@@ -85,6 +85,7 @@ export class FaultStore implements RepoStore {
   async write(name: string, data: Buffer | readonly Buffer[], released?: () => void): Promise<void> {
     const fault = this.due('write', name);
     if (!fault) return this.inner.write(name, data, released);
+    await this.inner.discard(name);
     const whole = Buffer.isBuffer(data) ? data : Buffer.concat(data);
     const temp = name.replace(/[^/]*$/, `.tmp-fault-${this.fired.length}`);
     const what = `writing ${name} in ${this.location}`;
@@ -105,6 +106,14 @@ export class FaultStore implements RepoStore {
       default:
         throw osError(fault, what);
     }
+  }
+
+  prepare(name: string): void {
+    this.inner.prepare(name);
+  }
+
+  discard(name: string): Promise<void> {
+    return this.inner.discard(name);
   }
 
   async createExclusive(name: string, data: Buffer): Promise<boolean> {

@@ -11,6 +11,11 @@ const MAX_OPEN_READERS = 16;
 /** Files at least this large (packs) are written around the page cache; see DirectWriter. */
 const DIRECT_MIN_BYTES = 1024 * 1024;
 
+interface TempFile {
+  tmp: string;
+  out: DirectWriter;
+}
+
 /**
  * A repository in a local folder. Atomic writes are: write a temp file, fsync it, rename it over
  * the final name, fsync the directory. Temp files start with ".tmp-" and are garbage if found.
@@ -18,6 +23,8 @@ const DIRECT_MIN_BYTES = 1024 * 1024;
 export class LocalStore implements RepoStore {
   readonly location: string;
   private readers = new Map<string, Promise<FileHandle>>();
+  /** Temporary files made ahead of their writes (see `prepare`), by final name. */
+  private readonly prepared = new Map<string, Promise<TempFile>>();
 
   constructor(root: string) {
     this.location = root;
@@ -30,16 +37,45 @@ export class LocalStore implements RepoStore {
     return join(this.location, ...name.split('/'));
   }
 
-  async write(name: string, data: Buffer | readonly Buffer[], released?: () => void): Promise<void> {
+  prepare(name: string): void {
+    if (this.prepared.has(name)) return;
+    const file = this.openTemp(name, true);
+    // Not an unhandled rejection: `write` or `discard` awaits it.
+    file.catch(() => undefined);
+    this.prepared.set(name, file);
+  }
+
+  async discard(name: string): Promise<void> {
+    const file = this.prepared.get(name);
+    if (!file) return;
+    this.prepared.delete(name);
+    const t = await file.catch(() => null);
+    if (!t) return;
+    await t.out.close().catch(() => undefined);
+    await fsp.rm(t.tmp, { force: true }).catch(() => undefined);
+  }
+
+  /** A new temporary file beside `name`, open for writing (see `prepare`). */
+  private async openTemp(name: string, direct: boolean): Promise<TempFile> {
     const final = this.path(name);
     const dir = dirname(final);
     const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
+    await fsp.mkdir(dir, { recursive: true });
+    return { tmp, out: await DirectWriter.open(tmp, 'wx', 0o600, name, direct) };
+  }
+
+  async write(name: string, data: Buffer | readonly Buffer[], released?: () => void): Promise<void> {
+    const final = this.path(name);
+    const dir = dirname(final);
+    let tmp = '';
     await this.closeReader(name);
     try {
-      await fsp.mkdir(dir, { recursive: true });
       const parts = Buffer.isBuffer(data) ? [data] : data;
       const total = parts.reduce((n, p) => n + p.length, 0);
-      const out = await DirectWriter.open(tmp, 'wx', 0o600, name, total >= DIRECT_MIN_BYTES);
+      const file = this.prepared.get(name) ?? this.openTemp(name, total >= DIRECT_MIN_BYTES);
+      this.prepared.delete(name);
+      const { tmp: made, out } = await file;
+      tmp = made;
       try {
         await out.writeAt(parts, 0);
         released?.();
@@ -50,7 +86,7 @@ export class LocalStore implements RepoStore {
       await fsp.rename(tmp, final);
       await syncDir(dir);
     } catch (err) {
-      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      if (tmp) await fsp.rm(tmp, { force: true }).catch(() => undefined);
       throw fromFsError(err, `writing ${name} in ${this.location}`);
     }
   }
@@ -167,5 +203,6 @@ export class LocalStore implements RepoStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.readers.keys()].map((n) => this.closeReader(n)));
+    await Promise.all([...this.prepared.keys()].map((n) => this.discard(n)));
   }
 }

@@ -21,6 +21,12 @@ export class ReadOnlyStore implements RepoStore {
     this.refuse('write', name);
   }
 
+  prepare(name: string): void {
+    this.refuse('write', name);
+  }
+
+  async discard(): Promise<void> {}
+
   async createExclusive(name: string): Promise<boolean> {
     this.refuse('create', name);
   }

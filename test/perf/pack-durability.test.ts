@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listFiles } from '../helpers/files';
 import { withTempDir } from '../helpers/home';
 import { plainDomain } from '../../engine/crypto/plain-domain';
 import { packPath } from '../../engine/pack/layout';
@@ -95,5 +96,55 @@ test('a pack that fails to become durable after its memory was reused still fail
     };
     await assert.rejects(run, /fsync failed/);
     assert.ok(writes >= 2, 'the next pack was written while the first was still being made durable');
+  });
+});
+
+test('a prepared file is written in place of a new one; one never written is dropped by discard or close', async () => {
+  await withTempDir(async (dir) => {
+    const root = join(dir, 'repo');
+    const store = new LocalStore(root);
+    const temps = async () => (await listFiles(root)).filter((f) => basename(f).startsWith('.tmp-'));
+    const data = randomBytes(3 * 1024 * KiB + 5);
+    store.prepare('packs/p/aa/one');
+    store.prepare('packs/p/bb/two');
+    store.prepare('packs/p/cc/three');
+    await sleep(20);
+    assert.equal((await temps()).length, 3, 'the temporary files are made ahead');
+    await store.write('packs/p/aa/one', [data]);
+    assert.ok((await fsp.readFile(join(root, 'packs/p/aa/one'))).equals(data));
+    await store.discard('packs/p/bb/two');
+    assert.equal((await temps()).length, 1);
+    await store.close();
+    assert.deepEqual(await temps(), [], 'close drops what was prepared');
+    assert.deepEqual(await listFiles(root), ['packs/p/aa/one'].map((f) => join(...f.split('/'))));
+  });
+});
+
+test('a prepared file that cannot be made fails the write that needed it, and leaves nothing', async () => {
+  await withTempDir(async (dir) => {
+    const root = join(dir, 'repo');
+    await fsp.mkdir(join(root, 'packs'), { recursive: true });
+    await fsp.writeFile(join(root, 'packs', 'p'), 'a file where a folder should be');
+    const store = new LocalStore(root);
+    store.prepare('packs/p/aa/one');
+    await assert.rejects(store.write('packs/p/aa/one', [randomBytes(2 * 1024 * KiB)]), (err: Error & { code?: string }) => {
+      assert.ok(err.code, 'a StrataError with a code');
+      assert.match(err.message, /packs\/p\/aa\/one/);
+      return true;
+    });
+    assert.deepEqual(await listFiles(root), [join('packs', 'p')]);
+  });
+});
+
+test('a writer given up on mid-pack (a failed or cancelled snapshot) leaves no temporary file', async () => {
+  await withTempDir(async (dir) => {
+    const root = join(dir, 'repo');
+    const store = new LocalStore(root);
+    const writer = new PackWriter(store, plainDomain.name, 64 * KiB);
+    for (const r of records(10)) await writer.add(r.record); // two packs written, a third filling
+    await writer.settle();
+    const left = await listFiles(root);
+    assert.deepEqual(left.filter((f) => basename(f).startsWith('.tmp-')), []);
+    assert.equal(left.length, 2, 'the packs written stay (garbage for gc until an index names them)');
   });
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { repositoryDir } from '../../engine/api/home';
 import type { ErrorCode } from '../../engine/core/errors';
 import { FaultStore, type FaultOp, type FaultRule } from '../../engine/storage/fault-store';
@@ -8,6 +8,7 @@ import { LocalStore } from '../../engine/storage/local-store';
 import { sweepRepository } from '../../engine/maintenance/sweep';
 import { openService, withTempDir } from '../helpers/home';
 import { createImage, mutateImage, sha256File } from '../helpers/images';
+import { listFiles } from '../helpers/files';
 
 const MiB = 1024 * 1024;
 type Action = 'snapshot' | 'delete' | 'restore';
@@ -73,6 +74,8 @@ for (const row of ROWS) {
           return true;
         });
         assert.equal(faults.fired.length, 1, 'the fault fired once');
+        const temps = (await listFiles(repositoryDir(home))).filter((f) => basename(f).startsWith('.tmp-') && !basename(f).startsWith('.tmp-fault-'));
+        assert.deepEqual(temps, [], 'no temporary file of the failed work is left behind (a fault leaves its own)');
         faults.heal();
 
         const report = await svc.check({ readData: true });
