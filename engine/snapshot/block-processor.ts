@@ -28,6 +28,8 @@ export interface ProcessedBatch {
  */
 export interface BlockProcessor {
   process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBatch>;
+  /** Gets ready for batches from the start (a first snapshot, where most blocks are new). */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,8 @@ export class InlineProcessor implements BlockProcessor {
     });
     return { blocks, release: () => undefined };
   }
+
+  warm(): void {}
 
   async close(): Promise<void> {}
 }

@@ -48,11 +48,32 @@ export interface CreateOptions {
  * nothing else is left (a failure leaves an in-flight record saying why).
  */
 export async function createSnapshot(repo: Repository, source: SourceRecord, opts: CreateOptions = {}): Promise<SnapshotRecord> {
+  const earlier = await repo.listSnapshots(source.id);
+  await assertChainUnconverted(repo.store, source, earlier);
+  const domain = await repo.domainFor(source);
+  const background = opts.adaptiveIo ?? (opts.type ?? 'manual') === 'auto';
+  const processor = opts.processor?.(domain, { background }) ?? new InlineProcessor(domain);
+  // A source's first snapshot encodes nearly every block: its workers start now, while the
+  // source, the locks and the index are opened, rather than on its first busy chunk.
+  if (!earlier.some((s) => s.blockSize === source.blockSize)) processor.warm();
+  try {
+    return await snapshotWith(repo, source, domain, processor, background, opts);
+  } finally {
+    await processor.close();
+  }
+}
+
+async function snapshotWith(
+  repo: Repository,
+  source: SourceRecord,
+  domain: KeyDomain,
+  processor: BlockProcessor,
+  background: boolean,
+  opts: CreateOptions,
+): Promise<SnapshotRecord> {
   const id = newId('snap');
   const createdAt = repo.now().toISOString();
   const name = opts.name?.trim() || `${source.name} ${createdAt.slice(0, 19).replace('T', ' ')}`;
-  await assertChainUnconverted(repo.store, source, await repo.listSnapshots(source.id));
-  const domain = await repo.domainFor(source);
   const info = await inspectSource(source.path);
   const releaseSource = await acquireSourceLock(repo.store, source.id, source.name, id);
   let lock;
@@ -76,12 +97,10 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
     const parent = (await repo.listSnapshots(source.id)).filter((s) => s.blockSize === source.blockSize).at(-1) ?? null;
     const reader = new BlockReader(info, READ_CHUNK, new ChunkRing(READ_CHUNK, RING_CHUNKS));
     await reader.open();
-    const background = opts.adaptiveIo ?? inflight.type === 'auto';
     if (background) await idleIoClass();
     let tree;
     const meter = progressMeter(repo, reader.size, inflight, opts);
     try {
-      const processor = opts.processor?.(domain, { background }) ?? new InlineProcessor(domain);
       const gate = background
         ? new AdaptiveThrottle(repo.clock, await deviceSampler(info.realPath), { ...DEFAULT_ADAPTIVE, ceiling: opts.ioLimit ?? 0 })
         : new Throttle(repo.clock, opts.ioLimit ?? 0);

@@ -10,7 +10,7 @@ import { READY_SEQ, packSpans, splitByLengths, type EncodeReply, type ShareMessa
  * A chunk with at least this many changed blocks starts the workers. Starting a worker costs
  * ≈ 0.1 s of CPU (it loads its modules), more than an incremental of scattered small changes
  * (a few changed blocks per 4 MiB chunk) spends encoding them, so such a snapshot never starts
- * one; a full snapshot starts them on its first chunk of data. Blocks stay on the calling thread
+ * one; a source's first snapshot starts them before it reads (`warm`). Blocks stay on the calling thread
  * until the workers are ready, and from then on every batch, however small, goes to them: the
  * calling thread only reads, plans and writes.
  */
@@ -195,6 +195,11 @@ export class PooledProcessor implements BlockProcessor {
 
   private workers(): WorkerPool {
     return (this.pool ??= new WorkerPool(this.domain, this.opts));
+  }
+
+  /** Starts the workers now instead of on the first busy chunk. */
+  warm(): void {
+    this.workers();
   }
 
   /** Takes ownership of the jobs' memory: callers must not read job data after this call. */

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { createImage, mutateImage, sha256File } from '../helpers/images';
 import { openService, withTempDir } from '../helpers/home';
 import { createPool } from '../../engine/snapshot/pool';
+import { InlineProcessor, type BlockProcessor } from '../../engine/snapshot/block-processor';
+import type { KeyDomain } from '../../engine/crypto/domain';
 import { restoreSnapshot } from '../../engine/restore/restore';
 import type { StrataService } from '../../engine/api/strata';
 
@@ -72,6 +74,44 @@ test('a parallel restore refuses a damaged block with E_CORRUPT and leaves no im
       const out = join(dir, 'out.img');
       await assert.rejects(restoreWith(svc, snap.id, out, true), (err: { code?: string }) => err.code === 'E_CORRUPT');
       await assert.rejects(fsp.access(out));
+    } finally {
+      await svc.close();
+    }
+  });
+});
+
+test("a source's first snapshot starts its workers before reading, later ones do not; the processor is closed even when a snapshot fails early", async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'disk.img');
+    await createImage(img, 4 * MiB, 3);
+    const calls: string[] = [];
+    const spy = (domain: KeyDomain): BlockProcessor => {
+      const inner = new InlineProcessor(domain);
+      calls.push('made');
+      return {
+        process: (jobs, isKnown) => {
+          calls.push('process');
+          return inner.process(jobs, isKnown);
+        },
+        warm: () => void calls.push('warm'),
+        close: async () => void calls.push('close'),
+      };
+    };
+    const svc = await openService(join(dir, 'home'), { processor: spy });
+    try {
+      await svc.addSource({ path: img, name: 'disk' });
+      await svc.createSnapshot('disk');
+      assert.deepEqual(calls.filter((c) => c !== 'process').slice(0, 2), ['made', 'warm'], 'warmed before any batch');
+      assert.ok(calls.indexOf('warm') < calls.indexOf('process'));
+      calls.length = 0;
+      await mutateImage(img, 10, 4);
+      await svc.createSnapshot('disk');
+      assert.ok(!calls.includes('warm'), 'an incremental starts workers only for a busy chunk');
+      assert.equal(calls.at(-1), 'close');
+      calls.length = 0;
+      await fsp.rm(img);
+      await assert.rejects(svc.createSnapshot('disk'), (err: { code?: string }) => err.code === 'E_SOURCE');
+      assert.deepEqual(calls, ['made', 'close'], 'a snapshot that fails before reading still closes its processor');
     } finally {
       await svc.close();
     }
