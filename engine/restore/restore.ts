@@ -8,7 +8,7 @@ import type { SnapshotRecord, SourceRecord } from '../repo/records';
 import { LEAF_BLOCKS, type Leaf } from '../repo/tree';
 import { walkLeaves } from '../repo/tree-io';
 import { ProgressMeter } from '../snapshot/progress';
-import { fetchLeafBlocks, type FetchedBlock, type LeafSlot } from './block-fetcher';
+import { RangeMemory, fetchLeafBlocks, type FetchedBlock, type LeafSlot } from './block-fetcher';
 import { inlineDecoder, pooledDecoder } from './record-decoder';
 import { checkTarget } from './target';
 import { syncDir } from '../storage/file-writes';
@@ -56,7 +56,8 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     const parallel = opts.parallel ?? snap.sourceBytes >= PARALLEL_MIN_BYTES;
     const decoder = parallel ? pooledDecoder(domain) : inlineDecoder(domain);
     const leaves = walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id));
-    const fetch = (leaf: Leaf, slot?: LeafSlot) => fetchLeafBlocks(repo, domain, index, leaf, undefined, decoder, slot);
+    const ranges = new RangeMemory();
+    const fetch = (leaf: Leaf, slot?: LeafSlot) => fetchLeafBlocks(repo, domain, index, leaf, { decoder, slot, ranges });
     const { leafNo, blocksWritten, zeroBlocks, bytesWritten } = await writeLeaves(out, leaves, fetch, { snap, device: target.kind === 'device', meter, signal: opts.signal })
       .finally(() => decoder.close());
     if (leafNo * LEAF_BLOCKS < snap.blockCount) throw new StrataError('E_CORRUPT', `the manifest of ${snap.id} ends early`);

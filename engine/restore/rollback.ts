@@ -59,7 +59,7 @@ export async function rollbackSource(repo: Repository, source: SourceRecord, sna
       const diff = differing[leafNo];
       if (diff && diff.size > 0) {
         const base = leafNo * LEAF_BLOCKS * bs;
-        const blocks = await fetchLeafBlocks(repo, domain, index, leaf, (pos) => diff.has(pos));
+        const blocks = await fetchLeafBlocks(repo, domain, index, leaf, { wanted: (pos) => diff.has(pos) });
         const zeros = [...diff].filter((pos) => leaf.isZero(pos));
         const writes = [
           ...blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })),

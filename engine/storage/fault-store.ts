@@ -126,9 +126,9 @@ export class FaultStore implements RepoStore {
     return this.inner.read(name);
   }
 
-  async readRange(name: string, offset: number, length: number): Promise<Buffer> {
+  async readRange(name: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     await this.guard('readRange', name);
-    return this.inner.readRange(name, offset, length);
+    return this.inner.readRange(name, offset, length, into);
   }
 
   async size(name: string): Promise<number> {

@@ -124,9 +124,10 @@ export class LocalStore implements RepoStore {
     }
   }
 
-  async readRange(name: string, offset: number, length: number): Promise<Buffer> {
+  async readRange(name: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
+    if (into && into.length < length) throw new RangeError(`reading ${length} bytes of ${name} into ${into.length}`);
     const fh = await this.reader(name);
-    const buf = Buffer.allocUnsafe(length);
+    const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await fh.read(buf, done, length - done, offset + done);

@@ -39,8 +39,8 @@ export class ReadOnlyStore implements RepoStore {
     return this.inner.read(name);
   }
 
-  readRange(name: string, offset: number, length: number): Promise<Buffer> {
-    return this.inner.readRange(name, offset, length);
+  readRange(name: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
+    return this.inner.readRange(name, offset, length, into);
   }
 
   size(name: string): Promise<number> {

@@ -38,8 +38,12 @@ export interface RepoStore {
   /** Reads a whole file. An absent file MUST raise a StrataError with code E_NOT_FOUND. */
   read(name: string): Promise<Buffer>;
 
-  /** Reads `length` bytes at `offset`; a short file MUST raise E_CORRUPT, not return fewer bytes. */
-  readRange(name: string, offset: number, length: number): Promise<Buffer>;
+  /**
+   * Reads `length` bytes at `offset`; a short file MUST raise E_CORRUPT, not return fewer bytes.
+   * With `into` (at least `length` bytes), the bytes are read into its start and a view of them
+   * is returned: nothing is allocated.
+   */
+  readRange(name: string, offset: number, length: number, into?: Buffer): Promise<Buffer>;
 
   /** Size in bytes; E_NOT_FOUND if absent. */
   size(name: string): Promise<number>;

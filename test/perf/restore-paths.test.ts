@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createImage, mutateImage, sha256File } from '../helpers/images';
 import { openService, withTempDir } from '../helpers/home';
 import { restoreSnapshot } from '../../engine/restore/restore';
+import { RangeMemory } from '../../engine/restore/block-fetcher';
+import { LocalStore } from '../../engine/storage/local-store';
 
 const MiB = 1024 * 1024;
 
@@ -36,3 +39,23 @@ for (const blockSize of [4096, 16384, 65536, MiB]) {
     });
   });
 }
+
+test('pack ranges are read into memory the caller gives, which a range pool hands out again once given back', async () => {
+  await withTempDir(async (dir) => {
+    const store = new LocalStore(join(dir, 'repo'));
+    const data = randomBytes(3 * MiB);
+    await store.write('packs/p/aa/one', data);
+    const ranges = new RangeMemory();
+    const memory = ranges.take(MiB);
+    assert.ok(memory.buffer instanceof SharedArrayBuffer, 'shared, so workers read it in place');
+    const got = await store.readRange('packs/p/aa/one', 12345, MiB, memory);
+    assert.equal(got.buffer, memory.buffer, 'read into the memory given, not a new buffer');
+    assert.deepEqual(got, data.subarray(12345, 12345 + MiB));
+    await assert.rejects(store.readRange('packs/p/aa/one', 0, 2 * MiB, memory.subarray(0, MiB)), RangeError);
+    ranges.give(memory);
+    assert.equal(ranges.take(100), memory, 'given back memory is taken again');
+    const huge = ranges.take(64 * MiB);
+    assert.ok(huge.length >= 64 * MiB, 'a range larger than the pooled size still gets room');
+    await store.close();
+  });
+});
