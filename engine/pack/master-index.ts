@@ -68,17 +68,22 @@ export class MasterIndex {
 
   /** Like `add`, with the id at `idAt` in `bytes` and the pack by its number (see `packNumber`). */
   addAt(bytes: Uint8Array, idAt: number, pack: number, offset: number, length: number, rawLength: number, type: number): void {
-    const found = this.find(bytes, idAt);
-    if (found >= 0) return;
     if (this.count === this.packOf.length) this.grow();
+    // One probe finds the id or the free slot it goes in (loading an index adds ~100,000 ids).
+    const mask = this.table.length - 1;
+    let slot = this.slotOf(bytes, idAt);
+    for (let e = this.table[slot]!; e >= 0; slot = (slot + 1) & mask, e = this.table[slot]!) {
+      if (this.sameId(e, bytes, idAt)) return;
+    }
     const e = this.count++;
-    this.ids.set(bytes.subarray(idAt, idAt + ID), e * ID);
+    const ids = this.ids;
+    for (let i = 0, base = e * ID; i < ID; i++) ids[base + i] = bytes[idAt + i]!;
     this.packOf[e] = pack;
     this.offsets[e] = offset;
     this.lengths[e] = length;
     this.rawLengths[e] = rawLength;
     this.types[e] = type;
-    this.insert(e);
+    this.table[slot] = e;
   }
 
   /** Makes room for `entries` in all without growing again (one rehash instead of one per doubling). */
