@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes } from 'node:crypto';
 import { blake3 } from '@napi-rs/blake-hash';
 import { StrataError } from '../core/errors';
 import type { DomainSpec, KeyDomain, Sealer } from './domain';
@@ -9,6 +9,8 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 export const SEAL_OVERHEAD = SALT_BYTES + NONCE_BYTES + TAG_BYTES;
 const MAX_COUNTER = 2n ** 64n;
+/** SHA-256's block size: HMAC pads its key to this. */
+const HMAC_BLOCK = 64;
 
 /**
  * The domain of one encrypted chain, made from its 32-byte chain secret.
@@ -25,20 +27,35 @@ export class ChainDomain implements KeyDomain {
   private readonly dataKey: Buffer;
   private readonly subkeys = new Map<string, Buffer>();
   private readonly secret: Buffer;
+  /** HMAC-SHA256's two padded key blocks, each followed by room for the 32 bytes hashed after it. */
+  private readonly inner = Buffer.alloc(HMAC_BLOCK + 32);
+  private readonly outer = Buffer.alloc(HMAC_BLOCK + 32);
 
   constructor(readonly name: string, chainSecret: Buffer) {
     this.secret = Buffer.from(chainSecret);
     if (chainSecret.length !== 32) throw new StrataError('E_ENCRYPTION', `Expected a 32-byte chain secret, got ${chainSecret.length} bytes`);
     this.idKey = Buffer.from(hkdfSync('sha256', chainSecret, Buffer.alloc(0), 'strata content id v1', 32));
     this.dataKey = Buffer.from(hkdfSync('sha256', chainSecret, Buffer.alloc(0), 'strata data key v1', 32));
+    for (let i = 0; i < HMAC_BLOCK; i++) {
+      this.inner[i] = (this.idKey[i] ?? 0) ^ 0x36;
+      this.outer[i] = (this.idKey[i] ?? 0) ^ 0x5c;
+    }
   }
 
   spec(): DomainSpec {
     return { kind: 'chain', name: this.name, secret: new Uint8Array(this.secret) };
   }
 
+  /**
+   * HMAC-SHA256(idKey, BLAKE3(raw)), computed as RFC 2104 defines it from two one-shot hashes
+   * over the precomputed padded key blocks: an `Hmac` object per block cost ≈ 2 µs more, a
+   * tenth of a second of CPU on a full snapshot of 2 GiB (`test/crypto/content-ids.test.ts`
+   * compares it with `createHmac`).
+   */
   contentId(raw: Buffer): Buffer {
-    return createHmac('sha256', this.idKey).update(blake3(raw)).digest();
+    blake3(raw).copy(this.inner, HMAC_BLOCK);
+    hash('sha256', this.inner, 'buffer').copy(this.outer, HMAC_BLOCK);
+    return hash('sha256', this.outer, 'buffer');
   }
 
   newSealer(): Sealer {

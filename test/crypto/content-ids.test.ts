@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { blake3 } from '@napi-rs/blake-hash';
+import { ChainDomain } from '../../engine/crypto/chain-domain';
 import { idKey } from '../../engine/pack/master-index';
 import { createImage } from '../helpers/images';
 import { openService, withTempDir } from '../helpers/home';
@@ -47,4 +48,15 @@ test('the same data gets unrelated ids in two encrypted chains and a plaintext o
       await svc.close();
     }
   });
+});
+
+test('an encrypted chain content id is HMAC-SHA256 of the BLAKE3 under the chain id key, for any data', () => {
+  const secret = randomBytes(32);
+  const domain = new ChainDomain('src-test', secret);
+  const idKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'strata content id v1', 32));
+  for (const raw of [Buffer.alloc(0), Buffer.alloc(16384), randomBytes(1), randomBytes(4096), randomBytes(16384), randomBytes(1 << 20)]) {
+    const want = createHmac('sha256', idKey).update(blake3(raw)).digest();
+    assert.deepEqual(domain.contentId(raw), want);
+    assert.deepEqual(domain.contentId(raw), want, 'the same id again (no state carried between calls)');
+  }
 });
