@@ -52,7 +52,7 @@ export interface CopyContext {
  * with inline processing.
  */
 export async function copyBlocks(ctx: CopyContext): Promise<{ root: string; height: number }> {
-  const { repo, domain, index, processor } = ctx;
+  const { repo, domain, index } = ctx;
   let parentLeaves: AsyncGenerator<{ leaf: Leaf }> | null = null;
   try {
     if (ctx.parent) {
@@ -61,7 +61,6 @@ export async function copyBlocks(ctx: CopyContext): Promise<{ root: string; heig
     }
     return await pipeline(ctx, parentLeaves);
   } finally {
-    await processor.close();
     await parentLeaves?.return(undefined);
   }
 }
