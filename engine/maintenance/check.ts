@@ -202,9 +202,14 @@ async function whoReferences(repo: Repository, domain: KeyDomain, index: MasterI
 }
 
 async function addNotices(repo: Repository, report: CheckReport): Promise<void> {
+  let running = false;
   for (const rec of await repo.listInflight()) {
     if (rec.status === 'failed' || holderGone(rec)) report.notices.push({ kind: 'interrupted-snapshot', message: `snapshot ${rec.name} (${rec.id}) did not finish: ${rec.error ?? 'interrupted'}`, file: `inflight/${rec.id}.json` });
+    else if (rec.status === 'progressing') running = true;
   }
   for (const name of await staleLocks(repo.store)) report.notices.push({ kind: 'stale-lock', message: `${name} was left by a process that is gone`, file: name });
+  // A running snapshot keeps the file of the pack it is filling open: temporary files are
+  // leftovers only when no snapshot is running.
+  if (running) return;
   for (const name of (await repo.store.list('')).filter((n) => /(^|\/)\.tmp-/.test(n))) report.notices.push({ kind: 'temp-file', message: `${name} is a leftover temporary file`, file: name });
 }

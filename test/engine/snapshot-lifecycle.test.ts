@@ -118,3 +118,35 @@ test('two snapshots of one source at once: the second is refused clearly, nothin
     }
   });
 });
+
+test("a check while a snapshot runs does not call the pack file it is filling a leftover; one left behind is reported", async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'd.img');
+    await createImage(img, 40 * MiB, 6);
+    const home = join(dir, 'home');
+    const svc = await openService(home);
+    try {
+      await svc.addSource({ path: img, name: 'd' });
+      let during: Promise<{ temps: string[]; notices: string[] }> | null = null;
+      await svc.createSnapshot('d', {
+        ioLimit: 16 * MiB,
+        onProgress: (p) => {
+          if (during || p.bytesDone < 28 * MiB) return;
+          during = (async () => {
+            const temps = (await listFiles(join(home, 'repository'))).filter((f) => f.includes('.tmp-'));
+            const report = await svc.check();
+            return { temps, notices: report.notices.map((n) => n.kind) };
+          })();
+        },
+      });
+      const seen = await during!;
+      assert.ok(seen.temps.some((f) => f.startsWith('packs')), `a pack file was being filled: ${seen.temps.join(', ')}`);
+      assert.ok(!seen.notices.includes('temp-file'), `no leftover reported while the snapshot ran: ${seen.notices.join(', ')}`);
+      assert.deepEqual((await listFiles(join(home, 'repository'))).filter((f) => f.includes('.tmp-')), [], 'none left once it finished');
+      await fsp.writeFile(join(home, 'repository', 'packs', '.tmp-left-behind'), 'torn');
+      assert.ok((await svc.check()).notices.some((n) => n.kind === 'temp-file' && (n.file ?? '').endsWith('.tmp-left-behind')));
+    } finally {
+      await svc.close();
+    }
+  });
+});
