@@ -24,22 +24,36 @@ export interface LeafSlot {
   blockSize: number;
 }
 
+/** Ranges smaller than this are read into a buffer of their own: they fault in few pages. */
+const POOLED_MIN = 1024 * 1024;
 /**
- * Memory pack ranges are read into, reused from range to range. A fresh buffer per range cost
- * the kernel a zeroed page per 4 KiB touched (107,000–134,000 page faults restoring the
- * reference image, ≈ 0.4 s of CPU; half of them are gone). Shared, so a pooled decoder's workers read the records
- * where they lie. Holds as many ranges as were ever in flight at once.
+ * Most range buffers a restore keeps (≈ the large ranges in flight when a dense image is
+ * restored: four leaves ahead, one or two ranges each). More ranges in flight than this get
+ * buffers of their own, so the memory kept stays bounded however many ranges a long chain makes.
+ */
+const POOLED_MAX = 8;
+
+/**
+ * Memory large pack ranges are read into, reused from range to range. A fresh buffer per range
+ * cost the kernel a zeroed page per 4 KiB touched (107,000–134,000 page faults restoring the
+ * reference image, ≈ 0.4 s of CPU; half of them are gone). Shared, so a pooled decoder's workers
+ * read the records where they lie (and learn each buffer once: there are at most `POOLED_MAX`).
  */
 export class RangeMemory {
   private readonly free: Buffer[] = [];
+  private made = 0;
 
-  take(bytes: number): Buffer {
-    if (bytes > MAX_RANGE) return Buffer.from(new SharedArrayBuffer(bytes));
-    return this.free.pop() ?? Buffer.from(new SharedArrayBuffer(MAX_RANGE));
+  /** Memory for a range of `bytes`, or undefined: the range is read into a buffer of its own. */
+  take(bytes: number): Buffer | undefined {
+    if (bytes < POOLED_MIN || bytes > MAX_RANGE) return undefined;
+    const memory = this.free.pop();
+    if (memory || this.made === POOLED_MAX) return memory;
+    this.made++;
+    return Buffer.from(new SharedArrayBuffer(MAX_RANGE));
   }
 
   give(memory: Buffer): void {
-    if (memory.length === MAX_RANGE) this.free.push(memory);
+    this.free.push(memory);
   }
 }
 

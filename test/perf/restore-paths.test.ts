@@ -40,22 +40,26 @@ for (const blockSize of [4096, 16384, 65536, MiB]) {
   });
 }
 
-test('pack ranges are read into memory the caller gives, which a range pool hands out again once given back', async () => {
+test('large pack ranges are read into reused shared memory, at most eight buffers of it; small ones into their own', async () => {
   await withTempDir(async (dir) => {
     const store = new LocalStore(join(dir, 'repo'));
     const data = randomBytes(3 * MiB);
     await store.write('packs/p/aa/one', data);
     const ranges = new RangeMemory();
-    const memory = ranges.take(MiB);
+    const memory = ranges.take(MiB)!;
     assert.ok(memory.buffer instanceof SharedArrayBuffer, 'shared, so workers read it in place');
     const got = await store.readRange('packs/p/aa/one', 12345, MiB, memory);
     assert.equal(got.buffer, memory.buffer, 'read into the memory given, not a new buffer');
     assert.deepEqual(got, data.subarray(12345, 12345 + MiB));
     await assert.rejects(store.readRange('packs/p/aa/one', 0, 2 * MiB, memory.subarray(0, MiB)), RangeError);
     ranges.give(memory);
-    assert.equal(ranges.take(100), memory, 'given back memory is taken again');
-    const huge = ranges.take(64 * MiB);
-    assert.ok(huge.length >= 64 * MiB, 'a range larger than the pooled size still gets room');
+    assert.equal(ranges.take(2 * MiB), memory, 'given back memory is taken again');
+    assert.equal(ranges.take(64 * 1024), undefined, 'a small range gets a buffer of its own');
+    const held = Array.from({ length: 7 }, () => ranges.take(4 * MiB));
+    assert.ok(held.every((m) => m !== undefined), 'eight buffers in all');
+    assert.equal(ranges.take(4 * MiB), undefined, 'no ninth: the memory kept stays bounded');
+    ranges.give(held[0]!);
+    assert.equal(ranges.take(4 * MiB), held[0]);
     await store.close();
   });
 });
