@@ -70,11 +70,8 @@ export class MasterIndex {
   addAt(bytes: Uint8Array, idAt: number, pack: number, offset: number, length: number, rawLength: number, type: number): void {
     if (this.count === this.packOf.length) this.grow();
     // One probe finds the id or the free slot it goes in (loading an index adds ~100,000 ids).
-    const mask = this.table.length - 1;
-    let slot = this.slotOf(bytes, idAt);
-    for (let e = this.table[slot]!; e >= 0; slot = (slot + 1) & mask, e = this.table[slot]!) {
-      if (this.sameId(e, bytes, idAt)) return;
-    }
+    const slot = this.slotFor(bytes, idAt);
+    if (this.table[slot]! >= 0) return;
     const e = this.count++;
     const ids = this.ids;
     for (let i = 0, base = e * ID; i < ID; i++) ids[base + i] = bytes[idAt + i]!;
@@ -106,11 +103,6 @@ export class MasterIndex {
 
   *[Symbol.iterator](): IterableIterator<[string, IndexEntry]> {
     for (let e = 0; e < this.count; e++) yield [Buffer.from(this.ids.buffer, this.ids.byteOffset + e * ID, ID).toString('latin1'), this.entry(e)];
-  }
-
-  /** Every entry with its id, in the order added. */
-  *entries(): IterableIterator<[Buffer, IndexEntry]> {
-    for (let e = 0; e < this.count; e++) yield [Buffer.from(this.ids.subarray(e * ID, (e + 1) * ID)), this.entry(e)];
   }
 
   /**
@@ -146,12 +138,15 @@ export class MasterIndex {
 
   /** The entry number holding the id at `at` in `bytes`, or -1. */
   private find(bytes: Uint8Array, at: number): number {
+    return this.table[this.slotFor(bytes, at)]!;
+  }
+
+  /** The slot holding the id at `at` in `bytes`, or the free slot where it would go. */
+  private slotFor(bytes: Uint8Array, at: number): number {
     const mask = this.table.length - 1;
-    for (let slot = this.slotOf(bytes, at); ; slot = (slot + 1) & mask) {
-      const e = this.table[slot]!;
-      if (e < 0) return -1;
-      if (this.sameId(e, bytes, at)) return e;
-    }
+    let slot = this.slotOf(bytes, at);
+    for (let e = this.table[slot]!; e >= 0 && !this.sameId(e, bytes, at); e = this.table[slot]!) slot = (slot + 1) & mask;
+    return slot;
   }
 
   private sameId(e: number, bytes: Uint8Array, at: number): boolean {
