@@ -24,9 +24,9 @@ const DURABLE_BEHIND = 2;
  * written while the next one fills, and its memory takes the pack after as soon as its bytes are
  * in the file: making a pack durable (two fsyncs and a rename) goes on while the next ones fill,
  * up to `DURABLE_BEHIND` packs behind, and the pack's file is made while it fills (`prepare`), so
- * the next pack waits only for the disk to take the bytes (10–20 ms for 16 MiB here). Memory stays
- * at two packs. Calls to `add` must not overlap. Entries become visible to other processes only when the
- * caller writes an index file for them.
+ * the next pack waits only for the disk to take the bytes (10–20 ms for 16 MiB here). Memory
+ * stays at two packs. Calls to `add` must not overlap. Entries become visible to other processes
+ * only when the caller writes an index file for them.
  */
 export class PackWriter {
   /** The pack being filled. */

@@ -10,9 +10,9 @@ import { READY_SEQ, packSpans, splitByLengths, type EncodeReply, type ShareMessa
  * A chunk with at least this many changed blocks starts the workers. Starting a worker costs
  * ≈ 0.1 s of CPU (it loads its modules), more than an incremental of scattered small changes
  * (a few changed blocks per 4 MiB chunk) spends encoding them, so such a snapshot never starts
- * one; a source's first snapshot starts them before it reads (`warm`). Blocks stay on the calling thread
- * until the workers are ready, and from then on every batch, however small, goes to them: the
- * calling thread only reads, plans and writes.
+ * one; a source's first snapshot starts them before it reads (`warm`). Blocks stay on the
+ * calling thread until the workers are ready, and from then on every batch, however small, goes
+ * to them: the calling thread only reads, plans and writes.
  */
 const START_BATCH_JOBS = 32;
 /** Batches smaller than twice this go whole to one worker. */
