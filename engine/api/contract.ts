@@ -4,16 +4,18 @@
  * imports it with `import type` and pulls in no engine code.
  */
 import type {
-  Chain, CheckReport, DeleteResult, Job, Policy, Progress, RepositoryInfo, Snapshot, Source, GfsRules, OffPeakConditions,
+  Chain, CheckReport, Compression, DeleteResult, Job, Policy, Progress, RepositoryInfo, Snapshot, Source, GfsRules, OffPeakConditions,
 } from '../core/types';
 
-export type { Chain, CheckReport, DeleteResult, Job, Policy, Progress, RepositoryInfo, Snapshot, Source, GfsRules, OffPeakConditions };
+export type { Chain, CheckReport, Compression, DeleteResult, Job, Policy, Progress, RepositoryInfo, Snapshot, Source, GfsRules, OffPeakConditions };
 
 export interface AddSourceRequest {
   /** A path the user chose in a file dialog (desktop) or typed (web host). */
   path: string;
   name?: string;
   blockSize?: number;
+  /** How new snapshots compress blocks (default LZ4). */
+  compression?: Compression;
   encrypted: boolean;
   /** Needed when the repository has no key yet or is locked. */
   passphrase?: string;

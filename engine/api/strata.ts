@@ -1,15 +1,13 @@
 import { StrataError } from '../core/errors';
 import { systemClock, type Clock } from '../core/clock';
 import { newId } from '../core/ids';
-import { DEFAULT_BLOCK_SIZE, validateBlockSize } from '../core/units';
-import type { Chain, CheckReport, DeleteResult, Progress, RepositoryInfo, RestoreResult, RollbackResult, Snapshot, SnapshotType, Source } from '../core/types';
+import { COMPRESSIONS, DEFAULT_BLOCK_SIZE, DEFAULT_COMPRESSION, validateBlockSize } from '../core/units';
+import type { Chain, Compression, CheckReport, DeleteResult, Progress, RepositoryInfo, RestoreResult, RollbackResult, Snapshot, SnapshotType, Source } from '../core/types';
 import type { RepoStore } from '../storage/store';
 import { Repository, type PassphraseProvider } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
 import { inspectSource } from '../source/inspect';
-import { createSnapshot } from '../snapshot/create';
-import type { BlockProcessor } from '../snapshot/block-processor';
-import type { KeyDomain } from '../crypto/domain';
+import { createSnapshot, type CreateOptions } from '../snapshot/create';
 import { plainDomain } from '../crypto/plain-domain';
 import { restoreSnapshot } from '../restore/restore';
 import { rollbackSource } from '../restore/rollback';
@@ -28,7 +26,7 @@ export interface ServiceOptions {
   lockWaitMs?: number;
   store?: RepoStore;
   /** Parallel block processing (worker threads); inline when absent. */
-  processor?: (domain: KeyDomain) => BlockProcessor;
+  processor?: CreateOptions['processor'];
 }
 
 export interface AddSourceInput {
@@ -36,6 +34,7 @@ export interface AddSourceInput {
   name?: string;
   blockSize?: number;
   encrypted?: boolean;
+  compression?: Compression;
 }
 
 export interface CreateSnapshotInput {
@@ -82,6 +81,8 @@ export class StrataService {
   async addSource(input: AddSourceInput): Promise<Source> {
     const info = await inspectSource(input.path);
     const blockSize = validateBlockSize(input.blockSize ?? DEFAULT_BLOCK_SIZE);
+    const compression = input.compression ?? DEFAULT_COMPRESSION;
+    if (!COMPRESSIONS.includes(compression)) throw new StrataError('E_INVALID', `Expected a compression of ${COMPRESSIONS.join(', ')}, got ${String(compression)}`);
     if (info.size === 0) throw new StrataError('E_SOURCE', `${info.path} is empty (0 bytes); there is nothing to protect`);
     const existing = await this.repo.listSources();
     for (const s of existing) {
@@ -98,7 +99,7 @@ export class StrataService {
     if (/[\u0000-\u001f]/.test(name) || name.length > 200) throw new StrataError('E_INVALID', 'Expected a source name of at most 200 printable characters');
     const id = newId('src');
     const rec: SourceRecord = {
-      format: 1, id, name, path: info.path, kind: info.kind, blockSize, encrypted: input.encrypted ?? false,
+      format: 1, id, name, path: info.path, kind: info.kind, blockSize, encrypted: input.encrypted ?? false, compression,
       sizeBytes: info.size, createdAt: this.repo.now().toISOString(),
     };
     if (rec.encrypted) rec.wrappedSecret = await this.repo.newWrappedSecret(id);

@@ -1,11 +1,12 @@
 import type { Snapshot, Source } from '../core/types';
 import type { InflightRecord, SnapshotRecord, SourceRecord } from '../repo/records';
 import { holderGone } from '../repo/lock';
+import { compressionOf } from '../repo/records';
 
 /** What the API shows of a source: never its wrapped key. */
 export function sourceView(rec: SourceRecord): Source {
   const { id, name, path, kind, blockSize, encrypted, sizeBytes, createdAt } = rec;
-  return { id, name, path, kind, blockSize, encrypted, sizeBytes, createdAt };
+  return { id, name, path, kind, blockSize, encrypted, compression: compressionOf(rec), sizeBytes, createdAt };
 }
 
 export function snapshotView(rec: SnapshotRecord, exclusiveBytes: number): Snapshot {

@@ -5,6 +5,12 @@
 
 export type SourceKind = 'image' | 'device';
 
+/**
+ * How a source's snapshots compress blocks: `lz4` (the default: fastest to take and to restore),
+ * `zstd` (level 1: stores about a third less of compressible data, slower) or `none`.
+ */
+export type Compression = 'lz4' | 'zstd' | 'none';
+
 export interface Source {
   id: string;
   name: string;
@@ -15,6 +21,8 @@ export interface Source {
   blockSize: number;
   /** Fixed when the source is added; a chain never changes it. */
   encrypted: boolean;
+  /** How new snapshots compress blocks (records say how they were compressed, so any mix reads). */
+  compression: Compression;
   /** Size in bytes when last seen. */
   sizeBytes: number;
   createdAt: string;

@@ -28,6 +28,8 @@ export function formatBytes(n: number): string {
 export const MIN_BLOCK_SIZE = 4 * 1024;
 export const MAX_BLOCK_SIZE = 1024 * 1024;
 export const DEFAULT_BLOCK_SIZE = 16 * 1024;
+export const COMPRESSIONS = ['lz4', 'zstd', 'none'] as const;
+export const DEFAULT_COMPRESSION = 'lz4';
 
 export function validateBlockSize(size: number): number {
   if (!Number.isInteger(size) || size < MIN_BLOCK_SIZE || size > MAX_BLOCK_SIZE || (size & (size - 1)) !== 0) {

@@ -26,9 +26,9 @@ export function sourceCalls(d: ApiDeps): SourceCalls {
       return appState();
     },
     listSources: () => d.service.listSources(),
-    addSource: async ({ path, name, blockSize, encrypted, passphrase }) => {
+    addSource: async ({ path, name, blockSize, compression, encrypted, passphrase }) => {
       if (passphrase !== undefined) await unlockWith(passphrase);
-      const src = await d.service.addSource({ path, name, blockSize, encrypted });
+      const src = await d.service.addSource({ path, name, blockSize, compression, encrypted });
       d.emit('catalogChanged', { what: 'sources' });
       return src;
     },

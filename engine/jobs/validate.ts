@@ -3,7 +3,7 @@
  * engine host (for every front) and by Electron's IPC handlers (before a message leaves main).
  */
 import { StrataError } from '../core/errors';
-import { MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../core/units';
+import { COMPRESSIONS, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../core/units';
 import { API_METHODS, type ApiMethod, type ApiRequest } from '../api/contract';
 import { absolutePath, bool, fail, id, int, isoTime, list, none, nullable, object, optional, partial, secret, text, type Check } from './checks';
 
@@ -11,6 +11,9 @@ const blockSize: Check<number> = (v, at) => {
   const n = int(MIN_BLOCK_SIZE, MAX_BLOCK_SIZE)(v, at);
   return (n & (n - 1)) === 0 ? n : fail(at, 'a power of two', v);
 };
+
+const compression: Check<(typeof COMPRESSIONS)[number]> = (v, at) =>
+  COMPRESSIONS.find((c) => c === v) ?? fail(at, `one of ${COMPRESSIONS.join(', ')}`, v);
 
 const retentionDays: Check<number> = (v, at) => (v === -1 ? -1 : int(1, 65535)(v, at));
 const keep = optional(int(0, 100_000));
@@ -35,7 +38,7 @@ const RULES: { [M in ApiMethod]: Check<unknown> } = {
   getAppState: none,
   unlock: object({ passphrase: secret, remember: bool }),
   listSources: none,
-  addSource: object({ path: absolutePath, name: optional(text(1, 200)), blockSize: optional(blockSize), encrypted: bool, passphrase: optional(secret) }),
+  addSource: object({ path: absolutePath, name: optional(text(1, 200)), blockSize: optional(blockSize), compression: optional(compression), encrypted: bool, passphrase: optional(secret) }),
   removeSource: object({ sourceId: id, deleteSnapshots: bool }),
   pickSourcePath: none,
   pickRestoreTarget: none,

@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { DCtx } from 'zstd-napi/binding';
 import { StrataError } from '../core/errors';
+import type { Compression } from '../core/types';
 import type { KeyDomain, Sealer } from '../crypto/domain';
 import { SEAL_OVERHEAD } from '../crypto/chain-domain';
 import { copyBytes } from '../storage/copy-bytes';
+import { Lz4 } from './lz4';
 
 export const RECORD_HEADER_BYTES = 60;
 export const BlobType = { data: 1, tree: 2 } as const;
@@ -13,8 +15,11 @@ export type BlobTypeCode = (typeof BlobType)[keyof typeof BlobType];
 
 const FLAG_ZSTD = 1;
 const FLAG_SEALED = 2;
+const FLAG_LZ4 = 4;
 const MAGIC = 0x5342; // "SB"
-const VERSION = 1;
+/** Records are written in version 2, which added LZ4 (flag bit 2); version 1 records are still read. */
+const VERSION = 2;
+const KNOWN_FLAGS: Record<number, number> = { 1: FLAG_ZSTD | FLAG_SEALED, 2: FLAG_ZSTD | FLAG_SEALED | FLAG_LZ4 };
 const SAMPLE = 1024;
 const SAMPLE_PIECES = 4;
 /**
@@ -28,8 +33,10 @@ export const MAX_RAW_BYTES = 16 * 1024 * 1024;
  * exports, so ES imports cannot name its classes: it is required.
  */
 const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding') as typeof import('zstd-napi/binding');
-/** This thread's decompression context, made on first use. */
+/** This thread's decompression contexts, made on first use. */
 let dctx: DCtx | null = null;
+let lz4: Lz4 | null = null;
+
 
 /** 8 bytes naming the key domain in every record, so packs describe themselves for repair. */
 export function domainTag(domainName: string): Buffer {
@@ -38,7 +45,8 @@ export function domainTag(domainName: string): Buffer {
 
 export interface DecodedHeader {
   type: BlobTypeCode;
-  compressed: boolean;
+  /** How the payload is compressed, if it is. */
+  codec: Compression;
   sealed: boolean;
   domainTag: Buffer;
   id: Buffer;
@@ -59,12 +67,13 @@ export function maxRecordBytes(rawLength: number): number {
 }
 
 /**
- * Reusable per-thread encoding state: a zstd context at level 1 and scratch memory. Records are
- * written straight into a buffer the caller gives (`encodeInto`), so encoding a batch of blocks
- * allocates nothing per block.
+ * Reusable per-thread encoding state: a compressor and scratch memory. Records are written
+ * straight into a buffer the caller gives (`encodeInto`), so encoding a batch of blocks allocates
+ * nothing per block.
  */
 export class RecordEncoder {
-  private readonly cctx = new zstdBinding.CCtx();
+  private readonly squeeze: ((src: Buffer, dest: Buffer) => number) | null;
+  private readonly codecFlag: number;
   private readonly probe = Buffer.allocUnsafe(zstdBinding.compressBound(SAMPLE));
   private readonly sample = Buffer.allocUnsafe(SAMPLE);
   /** Whether the last block compressed well: its neighbour very likely does too (see looksCompressible). */
@@ -72,8 +81,19 @@ export class RecordEncoder {
   private scratch = Buffer.alloc(0);
   private readonly tag: Buffer;
 
-  constructor(domain: KeyDomain, private readonly sealer: Sealer | null, private readonly compress = true) {
+  constructor(domain: KeyDomain, private readonly sealer: Sealer | null, compression: Compression = 'lz4') {
     this.tag = domainTag(domain.name);
+    this.codecFlag = compression === 'lz4' ? FLAG_LZ4 : compression === 'zstd' ? FLAG_ZSTD : 0;
+    if (compression === 'lz4') {
+      const codec = new Lz4();
+      // Output as long as the input is enough: a block that does not shrink is stored as it is.
+      this.squeeze = (src, dest) => codec.compress(src, dest.subarray(0, src.length));
+    } else if (compression === 'zstd') {
+      const cctx = new zstdBinding.CCtx();
+      this.squeeze = (src, dest) => cctx.compress(dest, src, 1);
+    } else {
+      this.squeeze = null;
+    }
   }
 
   /** Encodes raw bytes with a known id into a new record buffer: header + payload. */
@@ -96,13 +116,15 @@ export class RecordEncoder {
     const body = dest.subarray(RECORD_HEADER_BYTES);
     let flags = 0;
     let plain = raw;
-    if (this.compress && this.looksCompressible(raw)) {
-      const n = this.cctx.compress(body, raw, 1);
-      if (n < raw.length * 0.95) {
+    if (this.squeeze && this.looksCompressible(this.squeeze, raw)) {
+      // `body` holds the worst case of either compressor; LZ4 stops as soon as its output
+      // would not fit and returns 0.
+      const n = this.squeeze(raw, body);
+      if (n > 0 && n < raw.length * 0.95) {
         plain = body.subarray(0, n);
-        flags |= FLAG_ZSTD;
+        flags |= this.codecFlag;
       }
-      this.lastCompressed = n < raw.length * 0.8;
+      this.lastCompressed = n > 0 && n < raw.length * 0.8;
     }
     if (this.sealer) flags |= FLAG_SEALED;
     const payloadLength = this.sealer ? plain.length + SEAL_OVERHEAD : plain.length;
@@ -123,14 +145,15 @@ export class RecordEncoder {
    * file, a region of a disk), so after a block that compressed well the next is tried whole
    * without one; a random block tried that way costs ≈ 3 sample probes, once per run.
    */
-  private looksCompressible(raw: Buffer): boolean {
+  private looksCompressible(squeeze: (src: Buffer, dest: Buffer) => number, raw: Buffer): boolean {
     if (raw.length <= SAMPLE * 2 || this.lastCompressed) return true;
     // Four pieces spread over the block: a small write of random data into a block of text or
     // zeros (a day's scattered writes) must not make the whole block look incompressible.
     const piece = SAMPLE / SAMPLE_PIECES;
     const step = Math.floor(raw.length / SAMPLE_PIECES);
     for (let i = 0; i < SAMPLE_PIECES; i++) raw.copy(this.sample, i * piece, i * step, i * step + piece);
-    return this.cctx.compress(this.probe, this.sample, 1) < SAMPLE * 0.9;
+    const n = squeeze(this.sample, this.probe);
+    return n > 0 && n < SAMPLE * 0.9;
   }
 }
 
@@ -152,13 +175,17 @@ export function readHeader(h: Buffer, where: string): DecodedHeader {
   if (h.length < RECORD_HEADER_BYTES) throw new StrataError('E_CORRUPT', `${where}: record header is truncated`);
   if (h.readUInt16BE(0) !== MAGIC) throw new StrataError('E_CORRUPT', `${where}: no record starts here (bad magic)`);
   if (h.readUInt32BE(56) !== crc32(h.subarray(0, 56))) throw new StrataError('E_CORRUPT', `${where}: record header checksum mismatch`);
-  if (h.readUInt8(2) !== VERSION) throw new StrataError('E_FORMAT', `${where}: record version ${h.readUInt8(2)} is not supported`);
+  const version = h.readUInt8(2);
+  const known = KNOWN_FLAGS[version];
+  if (known === undefined) throw new StrataError('E_FORMAT', `${where}: record version ${version} is not supported`);
   const type = h.readUInt8(3);
   if (type !== BlobType.data && type !== BlobType.tree) throw new StrataError('E_CORRUPT', `${where}: unknown blob type ${type}`);
   const flags = h.readUInt8(4);
+  if ((flags & ~known) !== 0) throw new StrataError('E_FORMAT', `${where}: record flags ${flags} are not known in version ${version}`);
+  if ((flags & FLAG_ZSTD) !== 0 && (flags & FLAG_LZ4) !== 0) throw new StrataError('E_CORRUPT', `${where}: record claims two compressions`);
   return {
     type: type as BlobTypeCode,
-    compressed: (flags & FLAG_ZSTD) !== 0,
+    codec: (flags & FLAG_ZSTD) !== 0 ? 'zstd' : (flags & FLAG_LZ4) !== 0 ? 'lz4' : 'none',
     sealed: (flags & FLAG_SEALED) !== 0,
     domainTag: Buffer.from(h.subarray(8, 16)),
     id: Buffer.from(h.subarray(16, 48)),
@@ -183,10 +210,12 @@ export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buff
   if (header.sealed) payload = openSealed(domain, payload, record.subarray(0, 56), where);
   const dest = into ? into.subarray(0, header.rawLength) : Buffer.allocUnsafe(header.rawLength);
   if (dest.length < header.rawLength) throw new StrataError('E_CORRUPT', `${where}: record claims ${header.rawLength} bytes, more than its block holds`);
-  if (!header.compressed && payload.length !== header.rawLength) throw new StrataError('E_CORRUPT', `${where}: stored length differs from its header`);
+  if (header.codec === 'none' && payload.length !== header.rawLength) throw new StrataError('E_CORRUPT', `${where}: stored length differs from its header`);
   let rawLength: number;
   try {
-    rawLength = header.compressed ? (dctx ??= new zstdBinding.DCtx()).decompress(dest, payload) : copyBytes(payload, dest);
+    if (header.codec === 'lz4') rawLength = (lz4 ??= new Lz4()).decompress(payload, dest);
+    else if (header.codec === 'zstd') rawLength = (dctx ??= new zstdBinding.DCtx()).decompress(dest, payload);
+    else rawLength = copyBytes(payload, dest);
   } catch (err) {
     throw new StrataError('E_CORRUPT', `${where}: compressed data is damaged`, { cause: err });
   }

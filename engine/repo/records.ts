@@ -1,4 +1,5 @@
-import type { SnapshotType, Source } from '../core/types';
+import type { Compression, SnapshotType, Source } from '../core/types';
+import { DEFAULT_COMPRESSION } from '../core/units';
 
 /**
  * The JSON files that make the repository self-describing:
@@ -8,10 +9,17 @@ import type { SnapshotType, Source } from '../core/types';
  *   its presence is the commit.
  * - inflight/<snapshotId>.json: a snapshot being taken (or one that failed), with progress.
  */
-export interface SourceRecord extends Source {
+export interface SourceRecord extends Omit<Source, 'compression'> {
   format: 1;
+  /** Absent in sources added before compression was a setting: they take the default. */
+  compression?: Compression;
   /** Present for encrypted chains: the chain secret wrapped by the master key. */
   wrappedSecret?: string;
+}
+
+/** How a source's new snapshots compress blocks. */
+export function compressionOf(source: SourceRecord): Compression {
+  return source.compression ?? DEFAULT_COMPRESSION;
 }
 
 export interface TreeRef {

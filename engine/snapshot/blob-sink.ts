@@ -1,3 +1,4 @@
+import type { Compression } from '../core/types';
 import type { KeyDomain } from '../crypto/domain';
 import type { MasterIndex } from '../pack/master-index';
 import { PackWriter } from '../pack/pack-writer';
@@ -13,9 +14,9 @@ export class BlobSink {
   private readonly treeEncoder: RecordEncoder;
   addedBytes = 0;
 
-  constructor(store: RepoStore, private readonly domain: KeyDomain, private readonly index: MasterIndex, packBytes?: number) {
+  constructor(store: RepoStore, private readonly domain: KeyDomain, private readonly index: MasterIndex, compression: Compression, packBytes?: number) {
     this.writer = new PackWriter(store, domain.name, packBytes);
-    this.treeEncoder = new RecordEncoder(domain, domain.newSealer(), true);
+    this.treeEncoder = new RecordEncoder(domain, domain.newSealer(), compression);
   }
 
   isKnown = (id: Buffer): boolean => this.index.has(id) || this.writer.has(id);

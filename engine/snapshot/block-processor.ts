@@ -1,5 +1,6 @@
 import type { KeyDomain } from '../crypto/domain';
 import { BlobType, RecordEncoder, type RecordWriter } from '../pack/record';
+import type { Compression } from '../core/types';
 
 /** A changed, non-zero block to identify and encode. */
 export interface BlockJob {
@@ -40,8 +41,8 @@ export interface BlockProcessor {
 export class InlineProcessor implements BlockProcessor {
   private readonly encoder: RecordEncoder;
 
-  constructor(private readonly domain: KeyDomain, compress = true) {
-    this.encoder = new RecordEncoder(domain, domain.newSealer(), compress);
+  constructor(private readonly domain: KeyDomain, compression?: Compression) {
+    this.encoder = new RecordEncoder(domain, domain.newSealer(), compression);
   }
 
   async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBatch> {

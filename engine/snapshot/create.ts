@@ -1,10 +1,10 @@
 import { StrataError, isStrataError } from '../core/errors';
 import { newId } from '../core/ids';
-import type { Progress, SnapshotType } from '../core/types';
+import type { Compression, Progress, SnapshotType } from '../core/types';
 import type { KeyDomain } from '../crypto/domain';
 import { packPath } from '../pack/layout';
 import type { Repository } from '../repo/repository';
-import type { InflightRecord, SnapshotRecord, SourceRecord } from '../repo/records';
+import { compressionOf, type InflightRecord, type SnapshotRecord, type SourceRecord } from '../repo/records';
 import { assertChainUnconverted } from '../repo/chain-guard';
 import { thisProcess } from '../repo/lock';
 import { BlockReader, ChunkRing, READ_CHUNK } from '../source/block-reader';
@@ -37,7 +37,7 @@ export interface CreateOptions {
   /** Called once the snapshot id is known (before any data is read). */
   onStart?: (snapshotId: string) => void;
   /** Supplies the processor (the pooled one in production); defaults to inline. */
-  processor?: (domain: KeyDomain, opts: { background: boolean }) => BlockProcessor;
+  processor?: (domain: KeyDomain, opts: { background: boolean; compression: Compression }) => BlockProcessor;
   packBytes?: number;
 }
 
@@ -52,7 +52,8 @@ export async function createSnapshot(repo: Repository, source: SourceRecord, opt
   await assertChainUnconverted(repo.store, source, earlier);
   const domain = await repo.domainFor(source);
   const background = opts.adaptiveIo ?? (opts.type ?? 'manual') === 'auto';
-  const processor = opts.processor?.(domain, { background }) ?? new InlineProcessor(domain);
+  const compression = compressionOf(source);
+  const processor = opts.processor?.(domain, { background, compression }) ?? new InlineProcessor(domain, compression);
   // A source's first snapshot encodes nearly every block: its workers start now, while the
   // source, the locks and the index are opened, rather than on its first busy chunk.
   if (!earlier.some((s) => s.blockSize === source.blockSize)) processor.warm();
@@ -93,7 +94,7 @@ async function snapshotWith(
   try {
     await repo.writeInflight(inflight);
     const index = await repo.loadIndex(domain);
-    sink = new BlobSink(repo.store, domain, index, opts.packBytes);
+    sink = new BlobSink(repo.store, domain, index, compressionOf(source), opts.packBytes);
     const parent = (await repo.listSnapshots(source.id)).filter((s) => s.blockSize === source.blockSize).at(-1) ?? null;
     const reader = new BlockReader(info, READ_CHUNK, new ChunkRing(READ_CHUNK, RING_CHUNKS));
     await reader.open();

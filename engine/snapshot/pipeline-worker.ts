@@ -3,6 +3,7 @@ import { isStrataError } from '../core/errors';
 import { domainFromSpec } from '../crypto/domain-spec';
 import type { DomainSpec } from '../crypto/domain';
 import { BlobType, MAX_RAW_BYTES, RECORD_HEADER_BYTES, RecordEncoder, decodeRecord, maxRecordBytes } from '../pack/record';
+import type { Compression } from '../core/types';
 import { READY_SEQ, joinMovable, type DecodeReply, type EncodeReply, type ShareMessage, type WorkerRequest } from './pipeline-protocol';
 import { lowerThreadPriority } from './priority';
 
@@ -11,9 +12,9 @@ import { lowerThreadPriority } from './priority';
  * snapshot (each worker has its own sealing context: own subkey salt and nonce counter).
  * Decode: open, decompress and verify records for a restore.
  */
-const { spec, compress, background } = workerData as { spec: DomainSpec; compress: boolean; background: boolean };
+const { spec, compression, background } = workerData as { spec: DomainSpec; compression?: Compression; background: boolean };
 const domain = domainFromSpec(spec);
-const encoder = new RecordEncoder(domain, domain.newSealer(), compress);
+const encoder = new RecordEncoder(domain, domain.newSealer(), compression);
 if (background) lowerThreadPriority();
 
 const sharedMemory = new Map<number, Uint8Array>();

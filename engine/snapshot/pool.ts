@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { KeyDomain } from '../crypto/domain';
 import { maxRecordBytes } from '../pack/record';
+import type { Compression } from '../core/types';
 import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBatch, type ProcessedBlock } from './block-processor';
 import { READY_SEQ, packSpans, splitByLengths, type EncodeReply, type ShareMessage, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
 
@@ -72,7 +73,8 @@ export interface RunOptions {
 
 export interface PoolOptions {
   size?: number;
-  compress?: boolean;
+  /** How new records are compressed (default: LZ4). */
+  compression?: Compression;
   /** Run the workers at the lowest CPU priority (background jobs). */
   background?: boolean;
 }
@@ -95,7 +97,7 @@ export class WorkerPool {
     const size = opts.size ?? Math.max(1, Math.min(4, availableParallelism()));
     const url = workerUrl();
     this.workers = Array.from({ length: size }, () => {
-      const w = startWorker(url, { spec: domain.spec(), compress: opts.compress ?? true, background: opts.background ?? false });
+      const w = startWorker(url, { spec: domain.spec(), compression: opts.compression, background: opts.background ?? false });
       w.on('message', (m: WorkerReply) => {
         if (m.seq === READY_SEQ) {
           this.readyCount++;
@@ -190,7 +192,7 @@ export class PooledProcessor implements BlockProcessor {
   private readonly free: Buffer[] = [];
 
   constructor(private readonly domain: KeyDomain, private readonly opts: PoolOptions = {}) {
-    this.inline = new InlineProcessor(domain, opts.compress ?? true);
+    this.inline = new InlineProcessor(domain, opts.compression);
   }
 
   private workers(): WorkerPool {
@@ -261,6 +263,6 @@ export class PooledProcessor implements BlockProcessor {
 }
 
 /** The processor for snapshots; `background` (scheduled jobs) runs it at the lowest CPU priority. */
-export function createPool(domain: KeyDomain, opts: { background?: boolean } = {}): BlockProcessor {
-  return new PooledProcessor(domain, { background: opts.background ?? false });
+export function createPool(domain: KeyDomain, opts: { background?: boolean; compression?: Compression } = {}): BlockProcessor {
+  return new PooledProcessor(domain, { background: opts.background ?? false, compression: opts.compression });
 }

@@ -1,8 +1,16 @@
 /** Choices and checks of the Add disk form, kept pure for tests. */
+import type { Compression } from '../../engine/api/contract';
 
 export const BLOCK_SIZES = [4, 16, 64, 256, 1024].map((k) => ({ bytes: k * 1024, label: k >= 1024 ? `${k / 1024} MiB` : `${k} KiB` }));
 /** The engine's default: small enough that scattered writes store little (docs/benchmarks.md). */
 export const DEFAULT_BLOCK_SIZE = 16 * 1024;
+
+/** How snapshots compress blocks; the first is the engine's default. */
+export const COMPRESSION_CHOICES: { value: Compression; label: string }[] = [
+  { value: 'lz4', label: 'Fast (LZ4)' },
+  { value: 'zstd', label: 'Compact (zstd)' },
+  { value: 'none', label: 'None' },
+];
 
 /** The shortest passphrase accepted when creating the key; the key derivation slows guessing, it cannot save a short one. */
 export const MIN_PASSPHRASE = 8;

@@ -5,7 +5,8 @@ import { navigate } from '../ui/router';
 import { Field } from '../ui/field';
 import { useAction } from '../ui/use-load';
 import { ErrorBox, Section } from '../ui/widgets';
-import { BLOCK_SIZES, DEFAULT_BLOCK_SIZE, validateAddDisk, type KeyState } from './add-disk-model';
+import type { Compression } from '../../engine/api/contract';
+import { BLOCK_SIZES, COMPRESSION_CHOICES, DEFAULT_BLOCK_SIZE, validateAddDisk, type KeyState } from './add-disk-model';
 import { EncryptionFields } from './encryption-fields';
 
 export function AddDiskScreen() {
@@ -13,6 +14,7 @@ export function AddDiskScreen() {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [blockSize, setBlockSize] = useState(DEFAULT_BLOCK_SIZE);
+  const [compression, setCompression] = useState<Compression>(COMPRESSION_CHOICES[0]!.value);
   const [encrypted, setEncrypted] = useState(false);
   const [passphrase, setPassphrase] = useState('');
   const [confirmPass, setConfirmPass] = useState('');
@@ -27,7 +29,7 @@ export function AddDiskScreen() {
   };
   const submit = async () => {
     setBusy(true);
-    const req = { path: path.trim(), encrypted, blockSize, ...(name.trim() ? { name: name.trim() } : {}), ...(encrypted && passphrase ? { passphrase } : {}) };
+    const req = { path: path.trim(), encrypted, blockSize, compression, ...(name.trim() ? { name: name.trim() } : {}), ...(encrypted && passphrase ? { passphrase } : {}) };
     const source = await run(() => api().addSource(req));
     setBusy(false);
     if (source) navigate(`#/disks/${source.id}`);
@@ -63,6 +65,17 @@ export function AddDiskScreen() {
               {BLOCK_SIZES.map((b) => (
                 <option key={b.bytes} value={b.bytes}>
                   {b.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Compression" hint="Fast takes and restores snapshots quickest; compact stores about a third less of compressible data but takes longer. Fixed once added.">
+          {({ id, describedBy }) => (
+            <select id={id} aria-describedby={describedBy} name="compression" value={compression} onChange={(e) => setCompression(e.target.value as Compression)}>
+              {COMPRESSION_CHOICES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
                 </option>
               ))}
             </select>

@@ -8,6 +8,7 @@ import { ChainTimeline } from './chain-timeline';
 import { DeleteDialog } from './delete-dialog';
 import { RemoveDiskDialog } from './remove-disk-dialog';
 import { RestoreWizard } from './restore-wizard';
+import { COMPRESSION_CHOICES } from '../add-disk/add-disk-model';
 import { SnapshotTable } from './snapshot-table';
 import { TakeSnapshot } from './take-snapshot';
 import { progressBySnapshot, useLiveJobs } from './use-live-jobs';
@@ -44,6 +45,8 @@ export function DiskDetailScreen({ sourceId }: { sourceId: string }) {
           <dd>{formatBytes(source.sizeBytes)}</dd>
           <dt>Block size</dt>
           <dd>{formatBytes(source.blockSize)}</dd>
+          <dt>Compression</dt>
+          <dd>{COMPRESSION_CHOICES.find((c) => c.value === source.compression)?.label ?? source.compression}</dd>
           <dt>Encryption</dt>
           <dd data-testid="encryption-note">
             {source.encrypted

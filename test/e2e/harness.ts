@@ -134,12 +134,13 @@ export async function openScreen(page: Page, name: 'Disks' | 'Policies' | 'Repos
 }
 
 /** Adds a disk through the Add disk form and waits for its detail screen. */
-export async function addDisk(page: Page, opts: { path: string; name: string; encrypted?: boolean; passphrase?: string; blockSize?: string }): Promise<void> {
+export async function addDisk(page: Page, opts: { path: string; name: string; encrypted?: boolean; passphrase?: string; blockSize?: string; compression?: string }): Promise<void> {
   await openScreen(page, 'Disks');
   await page.getByRole('button', { name: 'Add disk' }).click();
   await page.getByLabel('Disk or image file').fill(opts.path);
   await page.getByLabel('Name', { exact: true }).fill(opts.name);
   if (opts.blockSize) await page.getByLabel('Block size').selectOption({ label: opts.blockSize });
+  if (opts.compression) await page.getByLabel('Compression').selectOption({ label: opts.compression });
   if (opts.encrypted) {
     await page.getByLabel('Encrypted (AES-256-GCM)').check();
     await page.getByLabel('Passphrase', { exact: true }).fill(opts.passphrase ?? '');

@@ -80,7 +80,8 @@ test('an encrypted disk shows its badge, offers no plaintext switch, and a wrong
     await alert.filter({ hasText: 'missing.img' }).waitFor();
     assert.match((await alert.textContent()) ?? '', /E_[A-Z_]+.*(Check|Reload|Try)/);
 
-    await addDisk(page, { path: image, name: 'vault', encrypted: true, passphrase: PASSPHRASE });
+    await addDisk(page, { path: image, name: 'vault', encrypted: true, passphrase: PASSPHRASE, compression: 'Compact (zstd)' });
+    await page.getByRole('region', { name: 'vault' }).getByText('Compact (zstd)', { exact: true }).waitFor();
 
     await page.getByRole('region', { name: 'vault' }).getByText('Encrypted', { exact: true }).waitFor();
     assert.match((await page.getByTestId('encryption-note').textContent()) ?? '', /cannot be switched to plaintext/);
@@ -89,6 +90,7 @@ test('an encrypted disk shows its badge, offers no plaintext switch, and a wrong
     await page.locator('[data-testid=snapshot-row]', { hasText: 'sealed' }).getByText('Encrypted', { exact: true }).waitFor();
     const chain = (await e.cli(['chain', 'vault'])) as Chain;
     assert.equal(chain.source.encrypted, true);
+    assert.equal(chain.source.compression, 'zstd', 'the compression chosen in the form reached the engine');
     assert.equal(chain.snapshots[0]!.encrypted, true);
 
     await openScreen(page, 'Disks');

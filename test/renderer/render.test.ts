@@ -18,7 +18,7 @@ function snap(id: string, exclusiveBytes: number, status: Snapshot['status'] = '
 }
 
 const chain: Chain = {
-  source: { id: 's', name: 'laptop', path: '/img/laptop.img', kind: 'image', blockSize: 65536, encrypted: true, sizeBytes: 16 * MiB, createdAt: '' },
+  source: { id: 's', name: 'laptop', path: '/img/laptop.img', kind: 'image', blockSize: 65536, encrypted: true, compression: 'lz4', sizeBytes: 16 * MiB, createdAt: '' },
   snapshotCount: 2,
   totalBytes: 10 * MiB,
   sourceBytes: 16 * MiB,

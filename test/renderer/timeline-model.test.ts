@@ -11,7 +11,7 @@ function snap(id: string, exclusiveBytes: number, status: Snapshot['status'] = '
 }
 
 function chain(totalBytes: number, snapshots: Snapshot[]): Chain {
-  const source = { id: 's', name: 'disk', path: '/d.img', kind: 'image' as const, blockSize: 65536, encrypted: false, sizeBytes: 1 << 24, createdAt: '' };
+  const source = { id: 's', name: 'disk', path: '/d.img', kind: 'image' as const, blockSize: 65536, encrypted: false, compression: 'lz4' as const, sizeBytes: 1 << 24, createdAt: '' };
   return { source, snapshotCount: snapshots.length, totalBytes, sourceBytes: 1 << 24, snapshots };
 }
 

@@ -25,7 +25,7 @@ export class FakeEngine implements SchedulerService, SnapshotExecutor {
   constructor(private readonly clock: Clock, readonly sources: Source[]) {}
 
   static withSources(clock: Clock, names: string[]): FakeEngine {
-    return new FakeEngine(clock, names.map((name) => ({ id: `src-${name}`, name, path: `/dev/${name}`, kind: 'image', blockSize: 16384, encrypted: false, sizeBytes: 1024, createdAt: '2026-01-01T00:00:00.000Z' })));
+    return new FakeEngine(clock, names.map((name) => ({ id: `src-${name}`, name, path: `/dev/${name}`, kind: 'image', blockSize: 16384, encrypted: false, compression: 'lz4', sizeBytes: 1024, createdAt: '2026-01-01T00:00:00.000Z' })));
   }
 
   async listSources(): Promise<Source[]> {

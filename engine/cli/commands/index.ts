@@ -34,7 +34,8 @@ export const HELP = `strata — incremental block-level snapshots of disks and d
 
 usage: strata [--home DIR] [--json] [--key-file FILE] COMMAND
 
-  source add PATH [--name N] [--block-size 16K] [--encrypted]   add a disk image or block device
+  source add PATH [--name N] [--block-size 16K] [--compression lz4|zstd|none] [--encrypted]
+                                                                 add a disk image or block device
   source list | source remove SOURCE [--delete-snapshots]
   snapshot create SOURCE [--name N] [--io-limit 50M]             take a snapshot
   snapshot list [SOURCE] | snapshot delete SNAPSHOT [--dry-run]  list, or delete and free space

@@ -1,16 +1,16 @@
-import { parseSize } from '../../core/units';
-import type { Source } from '../../core/types';
+import { COMPRESSIONS, parseSize } from '../../core/units';
+import type { Compression, Source } from '../../core/types';
 import { StrataError } from '../../core/errors';
 import { noExtra, parse, positional } from '../args';
 import type { Command } from '../context';
 import { bytes, table, when } from '../format';
 
-const USAGE = 'strata source add PATH [--name N] [--block-size 16K] [--encrypted] | source list | source remove SOURCE [--delete-snapshots]';
+const USAGE = 'strata source add PATH [--name N] [--block-size 16K] [--compression lz4|zstd|none] [--encrypted] | source list | source remove SOURCE [--delete-snapshots]';
 
 export function sourceTable(list: Source[]): string {
   return table(
-    ['ID', 'NAME', 'KIND', 'SIZE', 'BLOCK', 'ENCRYPTED', 'PATH'],
-    list.map((s) => [s.id, s.name, s.kind, bytes(s.sizeBytes), bytes(s.blockSize), s.encrypted ? 'yes' : 'no', s.path]),
+    ['ID', 'NAME', 'KIND', 'SIZE', 'BLOCK', 'COMPRESSION', 'ENCRYPTED', 'PATH'],
+    list.map((s) => [s.id, s.name, s.kind, bytes(s.sizeBytes), bytes(s.blockSize), s.compression, s.encrypted ? 'yes' : 'no', s.path]),
   );
 }
 
@@ -19,15 +19,16 @@ export const sourceCommand: Command = async (ctx) => {
   const svc = await ctx.service();
   switch (verb) {
     case 'add': {
-      const { values, positionals } = parse(rest, { name: { type: 'string' }, 'block-size': { type: 'string' }, encrypted: { type: 'boolean' } }, USAGE);
+      const { values, positionals } = parse(rest, { name: { type: 'string' }, 'block-size': { type: 'string' }, compression: { type: 'string' }, encrypted: { type: 'boolean' } }, USAGE);
       noExtra(positionals, 1, USAGE);
       const source = await svc.addSource({
         path: positional(positionals, 0, 'PATH', USAGE),
         name: values.name,
         blockSize: values['block-size'] ? parseSize(values['block-size'], 'block size') : undefined,
+        compression: values.compression === undefined ? undefined : parseCompression(values.compression),
         encrypted: values.encrypted ?? false,
       });
-      ctx.out(source, () => `added ${source.name} (${source.id}): ${source.kind}, ${bytes(source.sizeBytes)}, block ${bytes(source.blockSize)}${source.encrypted ? ', encrypted' : ''}`);
+      ctx.out(source, () => `added ${source.name} (${source.id}): ${source.kind}, ${bytes(source.sizeBytes)}, block ${bytes(source.blockSize)}, ${source.compression}${source.encrypted ? ', encrypted' : ''}`);
       return 0;
     }
     case 'list': {
@@ -50,3 +51,9 @@ export const sourceCommand: Command = async (ctx) => {
 };
 
 export { when };
+
+function parseCompression(value: string): Compression {
+  const c = COMPRESSIONS.find((k) => k === value);
+  if (!c) throw new StrataError('E_USAGE', `--compression is one of ${COMPRESSIONS.join(', ')}, not "${value}"`);
+  return c;
+}
