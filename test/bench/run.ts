@@ -11,7 +11,7 @@ import { applyWrites, dayOfWrites, writeImage } from './workload';
 
 /**
  * `npm run bench [-- --size 256M --runs 3 --keep-docs]`: the reference workload of DESIGN.md for
- * Strata (plaintext and encrypted) and, where installed, restic and borg, on the same image in
+ * Strata (plaintext, encrypted, and with zstd instead of LZ4) and, where installed, restic and borg, on the same image in
  * the same run. Every restore is checked byte for byte against the image it came from.
  */
 const { values } = parseArgs({
@@ -20,7 +20,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     seed: { type: 'string', default: 'strata-reference' },
     dir: { type: 'string' },
-    tools: { type: 'string', default: 'strata,strata-enc,restic,borg' },
+    tools: { type: 'string', default: 'strata,strata-enc,strata-zstd,restic,borg' },
     'keep-docs': { type: 'boolean', default: false },
   },
 });
@@ -35,6 +35,7 @@ async function toolMakers(names: string[]): Promise<MakeTool[]> {
   for (const n of names) {
     if (n === 'strata') out.push((d) => strata(d, false));
     else if (n === 'strata-enc') out.push((d) => strata(d, true));
+    else if (n === 'strata-zstd') out.push((d) => strata(d, false, 'zstd'));
     else if (await commandExists(n)) out.push(n === 'restic' ? restic : borg);
     else console.error(`${n} is not installed; skipped (apt-get install -y restic borgbackup)`);
   }

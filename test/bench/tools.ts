@@ -23,20 +23,21 @@ export interface Tool {
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const STRATA_BIN = join(ROOT, 'build/bin/strata.mjs');
 
-export function strata(dir: string, encrypted: boolean): Tool {
+/** Strata with its defaults (LZ4), encrypted or not, or with `--compression zstd`. */
+export function strata(dir: string, encrypted: boolean, compression?: 'zstd'): Tool {
   const home = join(dir, 'home');
   const env = { STRATA_PASSPHRASE: 'bench passphrase' };
   const cli = (args: string[]) => timed(process.execPath, [STRATA_BIN, '--home', home, '--json', ...args], { env });
   let last = '';
   return {
-    name: encrypted ? 'strata (encrypted)' : 'strata',
+    name: encrypted ? 'strata (encrypted)' : compression ? `strata (${compression})` : 'strata',
     repo: join(home, 'repository'),
     state: [home],
     async init() {
       await fsp.mkdir(home, { recursive: true });
     },
     async backup(image, label) {
-      if (!last) await cli(['source', 'add', image, '--name', 'bench', ...(encrypted ? ['--encrypted'] : [])]);
+      if (!last) await cli(['source', 'add', image, '--name', 'bench', ...(encrypted ? ['--encrypted'] : []), ...(compression ? ['--compression', compression] : [])]);
       const s = await cli(['snapshot', 'create', 'bench', '--name', label]);
       last = (JSON.parse(s.stdout) as { id: string }).id;
       return s;
