@@ -1,7 +1,7 @@
 import { StrataError } from '../core/errors';
 import { systemClock, type Clock } from '../core/clock';
 import { newId } from '../core/ids';
-import { COMPRESSIONS, DEFAULT_BLOCK_SIZE, DEFAULT_COMPRESSION, validateBlockSize } from '../core/units';
+import { DEFAULT_BLOCK_SIZE, DEFAULT_COMPRESSION, validateBlockSize, validateCompression } from '../core/units';
 import type { Chain, Compression, CheckReport, DeleteResult, Progress, RepositoryInfo, RestoreResult, RollbackResult, Snapshot, SnapshotType, Source } from '../core/types';
 import type { RepoStore } from '../storage/store';
 import { Repository, type PassphraseProvider } from '../repo/repository';
@@ -81,8 +81,7 @@ export class StrataService {
   async addSource(input: AddSourceInput): Promise<Source> {
     const info = await inspectSource(input.path);
     const blockSize = validateBlockSize(input.blockSize ?? DEFAULT_BLOCK_SIZE);
-    const compression = input.compression ?? DEFAULT_COMPRESSION;
-    if (!COMPRESSIONS.includes(compression)) throw new StrataError('E_INVALID', `Expected a compression of ${COMPRESSIONS.join(', ')}, got ${String(compression)}`);
+    const compression = validateCompression(input.compression ?? DEFAULT_COMPRESSION);
     if (info.size === 0) throw new StrataError('E_SOURCE', `${info.path} is empty (0 bytes); there is nothing to protect`);
     const existing = await this.repo.listSources();
     for (const s of existing) {

@@ -31,6 +31,13 @@ export const DEFAULT_BLOCK_SIZE = 16 * 1024;
 export const COMPRESSIONS = ['lz4', 'zstd', 'none'] as const;
 export const DEFAULT_COMPRESSION = 'lz4';
 
+/** `value` as a compression setting (see `Compression`), or E_INVALID naming the choices. */
+export function validateCompression(value: unknown): (typeof COMPRESSIONS)[number] {
+  const c = COMPRESSIONS.find((k) => k === value);
+  if (!c) throw new StrataError('E_INVALID', `Expected a compression of ${COMPRESSIONS.join(', ')}, got ${String(value)}`);
+  return c;
+}
+
 export function validateBlockSize(size: number): number {
   if (!Number.isInteger(size) || size < MIN_BLOCK_SIZE || size > MAX_BLOCK_SIZE || (size & (size - 1)) !== 0) {
     throw new StrataError('E_INVALID', `Expected a block size that is a power of two from 4K to 1M, got ${size} bytes`);

@@ -37,7 +37,6 @@ const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding') as typeo
 let dctx: DCtx | null = null;
 let lz4: Lz4 | null = null;
 
-
 /** 8 bytes naming the key domain in every record, so packs describe themselves for repair. */
 export function domainTag(domainName: string): Buffer {
   return createHash('sha256').update(`strata domain ${domainName}`).digest().subarray(0, 8);

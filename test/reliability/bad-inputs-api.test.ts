@@ -98,6 +98,7 @@ const API_ROWS: { name: string; method: string; arg: unknown; message: RegExp }[
   { name: 'policy with a repeated hour', method: 'createPolicy', arg: { name: 'p', timePoints: [2, 2], repeatWeekdays: [1], retentionDays: 7 }, message: /timePoints/ },
   { name: 'add source with a relative path', method: 'addSource', arg: { path: 'disk.img', encrypted: false }, message: /path/ },
   { name: 'add source with block size 3000', method: 'addSource', arg: { path: '/x.img', encrypted: false, blockSize: 3000 }, message: /blockSize/ },
+  { name: 'add source with an unknown compression', method: 'addSource', arg: { path: '/x.img', encrypted: false, compression: 'gzip' }, message: /compression/ },
   { name: 'create snapshot with a numeric source id', method: 'createSnapshot', arg: { sourceId: 42 }, message: /sourceId/ },
   { name: 'restore with a relative target', method: 'restore', arg: { snapshotId: 'snap-1', target: 'out.img', force: false }, message: /target/ },
   { name: 'an array instead of an object', method: 'check', arg: [true], message: /check/ },

@@ -71,6 +71,7 @@ const ROWS: Row[] = [
   { name: 'source add: a name already taken', args: (c) => ['source', 'add', at(c, 'existing.img'), '--name', 'disk'], code: 'E_EXISTS', message: /exists already/ },
   { name: 'source add: block size not a power of two', args: (c) => ['source', 'add', at(c, 'existing.img'), '--block-size', '3K'], code: 'E_INVALID', message: /power of two/ },
   { name: 'source add: block size too large', args: (c) => ['source', 'add', at(c, 'existing.img'), '--block-size', '1G'], code: 'E_INVALID', message: /power of two/ },
+  { name: 'source add: unknown compression', args: (c) => ['source', 'add', at(c, 'existing.img'), '--compression', 'gzip'], code: 'E_INVALID', message: /lz4, zstd, none/ },
   { name: 'source add: no path', args: () => ['source', 'add'], code: 'E_USAGE', message: /missing PATH|usage/, exit: 2 },
   { name: 'snapshot create: unknown source', args: () => ['snapshot', 'create', 'no-such-disk'], code: 'E_NOT_FOUND', message: /no source "no-such-disk"/ },
   { name: 'snapshot create: bad --io-limit', args: () => ['snapshot', 'create', 'disk', '--io-limit', 'banana'], code: 'E_INVALID', message: /banana/ },

@@ -1,5 +1,5 @@
-import { COMPRESSIONS, parseSize } from '../../core/units';
-import type { Compression, Source } from '../../core/types';
+import { parseSize, validateCompression } from '../../core/units';
+import type { Source } from '../../core/types';
 import { StrataError } from '../../core/errors';
 import { noExtra, parse, positional } from '../args';
 import type { Command } from '../context';
@@ -25,7 +25,7 @@ export const sourceCommand: Command = async (ctx) => {
         path: positional(positionals, 0, 'PATH', USAGE),
         name: values.name,
         blockSize: values['block-size'] ? parseSize(values['block-size'], 'block size') : undefined,
-        compression: values.compression === undefined ? undefined : parseCompression(values.compression),
+        compression: values.compression === undefined ? undefined : validateCompression(values.compression),
         encrypted: values.encrypted ?? false,
       });
       ctx.out(source, () => `added ${source.name} (${source.id}): ${source.kind}, ${bytes(source.sizeBytes)}, block ${bytes(source.blockSize)}, ${source.compression}${source.encrypted ? ', encrypted' : ''}`);
@@ -51,9 +51,3 @@ export const sourceCommand: Command = async (ctx) => {
 };
 
 export { when };
-
-function parseCompression(value: string): Compression {
-  const c = COMPRESSIONS.find((k) => k === value);
-  if (!c) throw new StrataError('E_USAGE', `--compression is one of ${COMPRESSIONS.join(', ')}, not "${value}"`);
-  return c;
-}
