@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes } from 'node:crypto';
-import { blake3 } from '@napi-rs/blake-hash';
+import { blake3 } from '../core/native';
 import { StrataError } from '../core/errors';
 import type { DomainSpec, KeyDomain, Sealer } from './domain';
 import { copyBytes } from '../storage/copy-bytes';

@@ -1,4 +1,4 @@
-import { blake3 } from '@napi-rs/blake-hash';
+import { blake3 } from '../core/native';
 import { StrataError } from '../core/errors';
 import { PLAIN_DOMAIN_NAME, type KeyDomain } from './domain';
 

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
 import { StrataError } from '../core/errors';
+import { argon2 } from '../core/native';
 
 /**
  * How a key slot turns a passphrase into the key that wraps the master key. The parameters are
@@ -73,7 +74,7 @@ export async function deriveKey(passphrase: string, kdf: KdfParams): Promise<Buf
   const salt = Buffer.from(kdf.salt, 'base64');
   if (kdf.name === 'argon2id') {
     // Loaded on first use: commands on plaintext chains never derive a key.
-    const { hashRaw } = await import('@node-rs/argon2');
+    const { hashRaw } = argon2();
     return hashRaw(text, { algorithm: ARGON2ID, version: V0X13, memoryCost: kdf.m, timeCost: kdf.t, parallelism: kdf.p, salt, outputLen: 32 });
   }
   const opts: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 64 * 1024 * 1024 };

@@ -1,4 +1,4 @@
-import { blake3 } from '@napi-rs/blake-hash';
+import { blake3 } from '../core/native';
 import { StrataError } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
 import type { MasterIndex } from './master-index';

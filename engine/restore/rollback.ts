@@ -1,5 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { xxh64 } from '@node-rs/xxhash';
+import { xxh64 } from '../core/native';
 import { StrataError } from '../core/errors';
 import type { Progress, RollbackResult } from '../core/types';
 import type { Repository } from '../repo/repository';

@@ -1,4 +1,4 @@
-import { xxh64 } from '@node-rs/xxhash';
+import { xxh64 } from '../core/native';
 import { StrataError } from '../core/errors';
 import type { KeyDomain } from '../crypto/domain';
 import type { MasterIndex } from '../pack/master-index';
