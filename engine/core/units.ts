@@ -1,4 +1,5 @@
 import { StrataError } from './errors';
+import type { Compression } from './types';
 
 const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, KB: 1024, KIB: 1024, M: 1024 ** 2, MB: 1024 ** 2, MIB: 1024 ** 2, G: 1024 ** 3, GB: 1024 ** 3, GIB: 1024 ** 3, T: 1024 ** 4, TB: 1024 ** 4, TIB: 1024 ** 4 };
 
@@ -28,11 +29,11 @@ export function formatBytes(n: number): string {
 export const MIN_BLOCK_SIZE = 4 * 1024;
 export const MAX_BLOCK_SIZE = 1024 * 1024;
 export const DEFAULT_BLOCK_SIZE = 16 * 1024;
-export const COMPRESSIONS = ['lz4', 'zstd', 'none'] as const;
-export const DEFAULT_COMPRESSION = 'lz4';
+export const COMPRESSIONS = ['lz4', 'zstd', 'none'] as const satisfies readonly Compression[];
+export const DEFAULT_COMPRESSION: Compression = 'lz4';
 
 /** `value` as a compression setting (see `Compression`), or E_INVALID naming the choices. */
-export function validateCompression(value: unknown): (typeof COMPRESSIONS)[number] {
+export function validateCompression(value: unknown): Compression {
   const c = COMPRESSIONS.find((k) => k === value);
   if (!c) throw new StrataError('E_INVALID', `Expected a compression of ${COMPRESSIONS.join(', ')}, got ${String(value)}`);
   return c;
