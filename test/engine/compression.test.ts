@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { Lz4 } from '../../engine/pack/lz4';
 import { BlobType, RECORD_HEADER_BYTES, RecordEncoder, decodeRecord, maxRecordBytes, readHeader } from '../../engine/pack/record';
@@ -214,4 +214,13 @@ test('each source compresses as it was added, a source record from before the se
       await again.close();
     }
   });
+});
+
+test('the committed LZ4 module was built from the committed sources (rebuild with build/scripts/build-lz4.mjs after changing them)', async () => {
+  const root = join(import.meta.dirname, '..', '..');
+  const generated = await fsp.readFile(join(root, 'engine', 'pack', 'lz4-wasm.ts'), 'utf8');
+  const recorded = /Sources sha256 ([0-9a-f]{64})/.exec(generated)?.[1];
+  const sources = createHash('sha256');
+  for (const f of ['codec.c', 'lz4.c', 'lz4.h']) sources.update(await fsp.readFile(join(root, 'build', 'lz4', f)));
+  assert.equal(recorded, sources.digest('hex'));
 });
