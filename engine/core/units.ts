@@ -32,11 +32,15 @@ export const DEFAULT_BLOCK_SIZE = 16 * 1024;
 export const COMPRESSIONS = ['lz4', 'zstd', 'none'] as const satisfies readonly Compression[];
 export const DEFAULT_COMPRESSION: Compression = 'lz4';
 
-/** `value` as a compression setting (see `Compression`), or E_INVALID naming the choices. */
+/** Whether `value` names a compression setting (see `Compression`). */
+export function isCompression(value: unknown): value is Compression {
+  return COMPRESSIONS.some((c) => c === value);
+}
+
+/** `value` as a compression setting, or E_INVALID naming the choices. */
 export function validateCompression(value: unknown): Compression {
-  const c = COMPRESSIONS.find((k) => k === value);
-  if (!c) throw new StrataError('E_INVALID', `Expected a compression of ${COMPRESSIONS.join(', ')}, got ${String(value)}`);
-  return c;
+  if (!isCompression(value)) throw new StrataError('E_INVALID', `Expected a compression of ${COMPRESSIONS.join(', ')}, got ${String(value)}`);
+  return value;
 }
 
 export function validateBlockSize(size: number): number {

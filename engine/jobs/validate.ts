@@ -3,7 +3,7 @@
  * engine host (for every front) and by Electron's IPC handlers (before a message leaves main).
  */
 import { StrataError } from '../core/errors';
-import { COMPRESSIONS, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../core/units';
+import { COMPRESSIONS, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE, isCompression } from '../core/units';
 import { API_METHODS, type ApiMethod, type ApiRequest, type Compression } from '../api/contract';
 import { absolutePath, bool, fail, id, int, isoTime, list, none, nullable, object, optional, partial, secret, text, type Check } from './checks';
 
@@ -12,8 +12,7 @@ const blockSize: Check<number> = (v, at) => {
   return (n & (n - 1)) === 0 ? n : fail(at, 'a power of two', v);
 };
 
-const compression: Check<Compression> = (v, at) =>
-  COMPRESSIONS.find((c) => c === v) ?? fail(at, `one of ${COMPRESSIONS.join(', ')}`, v);
+const compression: Check<Compression> = (v, at) => (isCompression(v) ? v : fail(at, `one of ${COMPRESSIONS.join(', ')}`, v));
 
 const retentionDays: Check<number> = (v, at) => (v === -1 ? -1 : int(1, 65535)(v, at));
 const keep = optional(int(0, 100_000));
