@@ -1,7 +1,6 @@
 import type { Snapshot, Source } from '../core/types';
-import type { InflightRecord, SnapshotRecord, SourceRecord } from '../repo/records';
+import { compressionOf, type InflightRecord, type SnapshotRecord, type SourceRecord } from '../repo/records';
 import { holderGone } from '../repo/lock';
-import { compressionOf } from '../repo/records';
 
 /** What the API shows of a source: never its wrapped key. */
 export function sourceView(rec: SourceRecord): Source {

@@ -9,9 +9,10 @@ import { copyBytes } from './copy-bytes';
  * written once and not read back soon, so caching them only costs: on a virtual machine the
  * kernel spends ≈ 2 s of CPU copying each GiB into fresh cache pages (more than compressing it),
  * and the cached copy evicts what the user's own programs keep there. Direct writes go from an
- * aligned buffer to the disk. Whatever a direct write cannot take (an unaligned position or the
- * last partial block) goes through the cache, and a file system that refuses O_DIRECT gets
- * buffered writes throughout; `sync()` makes both kinds durable.
+ * aligned buffer to the disk. What a direct write cannot take (an unaligned position or the last
+ * partial block) and writes too small to pay for one (`SMALL_WRITE`) go through the cache, and a
+ * file system that refuses O_DIRECT gets buffered writes throughout; `sync()` makes both kinds
+ * durable.
  */
 
 /** Alignment of buffer address, file position and length for O_DIRECT on any Linux device. */

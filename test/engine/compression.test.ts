@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { Lz4 } from '../../engine/pack/lz4';
@@ -11,6 +11,7 @@ import { ChainDomain } from '../../engine/crypto/chain-domain';
 import type { Compression } from '../../engine/core/types';
 import { createImage, rng, sha256File, textBytes } from '../helpers/images';
 import { openService, withTempDir } from '../helpers/home';
+import { listFiles } from '../helpers/files';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -150,11 +151,11 @@ test('records: version 1 (zstd only) still reads; flags a version does not defin
 async function packCodecs(home: string): Promise<Set<string>> {
   const codecs = new Set<string>();
   const root = join(home, 'repository', 'packs');
-  for (const e of await fsp.readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || e.name.startsWith('.tmp-')) continue;
-    const pack = await fsp.readFile(join(e.parentPath, e.name));
+  for (const name of await listFiles(root)) {
+    if (basename(name).startsWith('.tmp-')) continue;
+    const pack = await fsp.readFile(join(root, name));
     for (let at = 0; at < pack.length; ) {
-      const h = readHeader(pack.subarray(at, at + RECORD_HEADER_BYTES), `${e.name}@${at}`);
+      const h = readHeader(pack.subarray(at, at + RECORD_HEADER_BYTES), `${name}@${at}`);
       if (h.type === BlobType.data) codecs.add(h.codec);
       at += RECORD_HEADER_BYTES + h.payloadLength;
     }
