@@ -41,6 +41,11 @@ export function isStrataError(err: unknown, code?: ErrorCode): err is StrataErro
   return err instanceof StrataError && (code === undefined || err.code === code);
 }
 
+/** True for an error the OS reported for a system call (Node sets its `code` and `syscall`). */
+export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  return typeof (err as NodeJS.ErrnoException | undefined)?.code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+}
+
 /** Turns an OS error from a repository write into the error a user can act on. */
 export function fromFsError(err: unknown, what: string): StrataError {
   if (err instanceof StrataError) return err;

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StrataError } from '../core/errors';
+import { StrataError, fromFsError, isSystemError } from '../core/errors';
 import type { Progress, RestoreResult } from '../core/types';
 import type { Repository } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
@@ -72,7 +72,8 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     return { snapshotId: snap.id, target: target.path, bytesWritten, blocksWritten, zeroBlocks, verified: true };
   } catch (err) {
     if (target.kind !== 'device') await fsp.rm(writePath, { force: true }).catch(() => undefined);
-    throw err;
+    // What the OS refused while writing the target (a full disk, a read-only file system).
+    throw isSystemError(err) ? fromFsError(err, `restoring to ${target.path}`) : err;
   } finally {
     await out?.close().catch(() => undefined);
     await lock.release();

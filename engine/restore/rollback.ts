@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { xxh64 } from '../core/native';
-import { StrataError } from '../core/errors';
+import { StrataError, fromFsError, isSystemError } from '../core/errors';
 import type { Progress, RollbackResult } from '../core/types';
 import type { Repository } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
@@ -74,6 +74,8 @@ export async function rollbackSource(repo: Repository, source: SourceRecord, sna
       meter.update(Math.min(snap.sourceBytes, leafNo * LEAF_BLOCKS * bs));
     }
     await fh.sync();
+  } catch (err) {
+    throw isSystemError(err) ? fromFsError(err, `rolling back ${source.path}`) : err;
   } finally {
     await fh.close();
     await lock.release();

@@ -134,3 +134,41 @@ test('a mounted source cannot be rolled back, and a repository on a read-only fi
     }
   });
 });
+
+test('a restore onto a file system that fills up fails with E_NO_SPACE and leaves nothing behind; with room it restores byte-identical', async (t) => {
+  await withTempDir(async (dir) => {
+    const devices: string[] = [];
+    const mounts: string[] = [];
+    try {
+      await fsp.writeFile(join(dir, 'fs.bin'), Buffer.alloc(0));
+      await fsp.truncate(join(dir, 'fs.bin'), 24 * MiB);
+      const dev = attach(t, join(dir, 'fs.bin'), devices);
+      if (!dev) return;
+      sh('mkfs.ext4', ['-q', '-F', dev]);
+      const mnt = join(dir, 'mnt');
+      await fsp.mkdir(mnt);
+      sh('mount', [dev, mnt]);
+      mounts.push(mnt);
+      // 64 MiB (decoded on workers, several leaves' writes in flight) holding ≈ 38 MiB of data.
+      const img = join(dir, 'disk.img');
+      await createImage(img, 64 * MiB, 43);
+      const svc = await openService(join(dir, 'home'));
+      try {
+        await svc.addSource({ path: img, name: 'disk', blockSize: 16 * 1024 });
+        const snap = await svc.createSnapshot('disk');
+        await assert.rejects(svc.restore(snap.id, join(mnt, 'out.img')), (err: { code?: string; message?: string }) => {
+          assert.equal(err.code, 'E_NO_SPACE', err.message);
+          assert.match(err.message ?? '', /the disk is full/);
+          return true;
+        });
+        assert.deepEqual((await fsp.readdir(mnt)).filter((n) => n !== 'lost+found'), [], 'no partial image, no temporary file');
+        await svc.restore(snap.id, join(dir, 'out.img'));
+        assert.equal(await sha256File(join(dir, 'out.img')), await sha256File(img));
+      } finally {
+        await svc.close();
+      }
+    } finally {
+      detachAll(devices, mounts);
+    }
+  });
+});
