@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createImage, mutateImage, sha256File } from '../helpers/images';
 import { openService, withTempDir } from '../helpers/home';
-import { restoreSnapshot } from '../../engine/restore/restore';
+import { restoreSnapshot, writeRuns } from '../../engine/restore/restore';
 import { RangeMemory } from '../../engine/restore/block-fetcher';
 import { LocalStore } from '../../engine/storage/local-store';
 
@@ -62,4 +62,39 @@ test('large pack ranges are read into reused shared memory, at most eight buffer
     assert.equal(ranges.take(4 * MiB), held[0]);
     await store.close();
   });
+});
+
+test('a leaf\'s writes: neighbours merged, at most N in flight, and a failure reported only once every write issued has settled', async () => {
+  const block = (offset: number) => ({ offset, data: Buffer.alloc(4096, offset / 4096) });
+  // Runs at 0 (three blocks), 5, 7, 9, 11 (×2), 20: six writes.
+  const blocks = [0, 1, 2, 5, 7, 9, 11, 12, 20].map((i) => block(i * 4096));
+  const calls: { at: number; bytes: number }[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const slow = async (parts: readonly Buffer[], at: number) => {
+    calls.push({ at, bytes: parts.reduce((n, p) => n + p.length, 0) });
+    most = Math.max(most, ++inFlight);
+    await new Promise((r) => setTimeout(r, 5));
+    inFlight--;
+  };
+  await writeRuns(slow, blocks, 3);
+  assert.deepEqual(calls.map((c) => c.at / 4096), [0, 5, 7, 9, 11, 20]);
+  assert.deepEqual(calls.map((c) => c.bytes / 4096), [3, 1, 1, 1, 2, 1]);
+  assert.equal(most, 3, 'three writes at once, never more');
+  assert.equal(inFlight, 0);
+
+  calls.length = 0;
+  let settled = 0;
+  const failing = async (parts: readonly Buffer[], at: number) => {
+    calls.push({ at, bytes: parts.length });
+    inFlight++;
+    await new Promise((r) => setTimeout(r, at === 5 * 4096 ? 1 : 20));
+    inFlight--;
+    settled++;
+    if (at === 5 * 4096) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+  };
+  await assert.rejects(writeRuns(failing, blocks, 2), { code: 'ENOSPC' });
+  assert.equal(inFlight, 0, 'nothing is still writing into the memory when the caller hears of the failure');
+  assert.equal(settled, calls.length);
+  assert.ok(calls.length < 6, `no more writes are issued once one failed (${calls.length} issued)`);
 });
