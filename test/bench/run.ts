@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseSize } from '../../engine/core/units';
 import { sha256File } from '../helpers/images';
 import { commandExists, diskBytes, median, run, type Sample } from './measure';
+import { durableWriteSeconds } from './floor';
 import { renderTable, writeDocsSection, type StepResult, type ToolResult } from './report';
 import { borg, restic, strata, type Tool } from './tools';
 import { applyWrites, dayOfWrites, writeImage } from './workload';
@@ -122,6 +123,9 @@ async function main(): Promise<void> {
   const makers = await toolMakers(values.tools!.split(','));
   const names: string[] = [];
   const samples = new Map<string, Map<Step, { s: Sample; stored: number }>[]>();
+  /** Per run: seconds to write the image's data durably, the floor of a restore on this disk. */
+  const floors: number[] = [];
+  let dataBytes = 0;
   try {
     for (let i = 0; i < runs; i++) {
       for (const make of makers) {
@@ -135,6 +139,10 @@ async function main(): Promise<void> {
         console.error(`run ${i + 1}/${runs} ${tool.name}: ${line}`);
         samples.set(tool.name, [...(samples.get(tool.name) ?? []), pass]);
       }
+      dataBytes = await imageDataBytes(base, size, values.seed!, dir);
+      await prepare([]);
+      floors.push(await durableWriteSeconds(join(dir, 'floor.img'), dataBytes));
+      console.error(`run ${i + 1}/${runs} floor: ${mibText(dataBytes)} written durably in ${floors.at(-1)!.toFixed(2)} s`);
     }
   } finally {
     if (!values.dir) await fsp.rm(dir, { recursive: true, force: true });
@@ -148,10 +156,28 @@ async function main(): Promise<void> {
       return { step: st, seconds: median(xs.map((x) => x.s.seconds)), stored: median(xs.map((x) => x.stored)), peakRss: Math.max(...xs.map((x) => x.s.peakRssBytes)) };
     }),
   }));
-  const table = renderTable(results);
+  const floor = floors.length > 0
+    ? `\n\n**Restore floor**: writing the restored image's ${mibText(dataBytes)} of data into a new file as 8 MiB direct writes and fsyncing it, with nothing else to do, took ${median(floors).toFixed(2)} s (median; ${floors.map((f) => f.toFixed(2)).join(', ')} s in the runs): the least a restore that makes its image durable spends on this disk.`
+    : '';
+  const table = renderTable(results) + floor;
   const command = `npm run bench -- --size ${values.size} --runs ${runs}`;
   console.log(`${command}\nimage: ${kinds.random} MiB random, ${kinds.text} MiB text, ${kinds.zero} MiB zeros\n\n${table}`);
   if (!values['keep-docs']) await writeDocsSection('results', `Command: \`${command}\`. Image: ${kinds.random} MiB random, ${kinds.text} MiB text-like, ${kinds.zero} MiB zeros.\n\n${table}`);
+}
+
+/** Bytes of data (not holes) in the image as the last backup saw it: the base with both days' writes. */
+async function imageDataBytes(base: string, size: number, seed: string, dir: string): Promise<number> {
+  const image = join(dir, 'floor-source.img');
+  await run('cp', ['--sparse=always', base, image]);
+  await applyWrites(image, dayOfWrites(size, seed, false), `${seed}:day1`);
+  await applyWrites(image, dayOfWrites(size, seed, true), `${seed}:day2`);
+  const { blocks } = await fsp.stat(image);
+  await fsp.rm(image, { force: true });
+  return blocks * 512;
+}
+
+function mibText(bytes: number): string {
+  return `${Math.round(bytes / 1048576)} MiB`;
 }
 
 await main();
