@@ -46,7 +46,18 @@ export class TreeBuilder {
   }
 }
 
-/** Yields the leaves of a tree in order, loading one path of nodes at a time. */
+/**
+ * Leaves read while the one before them is used. A restore writes while it walks, and a leaf
+ * read one at a time waited for a free file thread behind the image's writes, with no new write
+ * issued meanwhile: the disk stood idle (restore of the reference workload's third snapshot:
+ * medians 1.81 against 2.00 s, eight alternating pairs).
+ */
+export const LEAVES_READ_AHEAD = 4;
+
+/**
+ * Yields the leaves of a tree in order, loading one path of interior nodes at a time and up to
+ * `LEAVES_READ_AHEAD` leaves of a node at once. A read fails the walk when its leaf is reached.
+ */
 export async function* walkLeaves(root: Buffer, height: number, get: GetNode): AsyncGenerator<{ id: Buffer; leaf: Leaf }> {
   if (height === 0) {
     yield { id: root, leaf: decodeLeaf(await get(root)) };
@@ -54,7 +65,21 @@ export async function* walkLeaves(root: Buffer, height: number, get: GetNode): A
   }
   const node = decodeInterior(await get(root));
   if (node.level !== height) throw new StrataError('E_CORRUPT', `manifest node at level ${node.level}, expected ${height}`);
-  for (const child of node.children) yield* walkLeaves(Buffer.from(child), height - 1, get);
+  if (height > 1) {
+    for (const child of node.children) yield* walkLeaves(Buffer.from(child), height - 1, get);
+    return;
+  }
+  const ids = node.children.map((c) => Buffer.from(c));
+  const reads: Promise<Buffer>[] = [];
+  for (let next = 0, done = 0; done < ids.length; done++) {
+    while (next < ids.length && next - done < LEAVES_READ_AHEAD) {
+      const read = get(ids[next++]!);
+      // A walk left early (its caller failed or stopped) leaves reads no one awaits.
+      read.catch(() => undefined);
+      reads.push(read);
+    }
+    yield { id: ids[done]!, leaf: decodeLeaf(await reads.shift()!) };
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { FANOUT, LEAF_BLOCKS, LeafBuilder, decodeLeaf, treeHeight } from '../../engine/repo/tree';
-import { TreeBuilder, walkLeaves } from '../../engine/repo/tree-io';
+import { LEAVES_READ_AHEAD, TreeBuilder, walkLeaves } from '../../engine/repo/tree-io';
 
 function memoryNodes() {
   const nodes = new Map<string, Buffer>();
@@ -102,4 +102,46 @@ test('a leaf tells whether a block kept its fingerprint, and an unchanged block 
     else copy.addSame(parent, i);
   }
   assert.ok(copy.encode().equals(built.encode()), 'the copied leaf is byte-identical: same id, stored once');
+});
+
+test('a walk reads a few leaves ahead, never more, and a failed read fails it only when its leaf is reached', async () => {
+  const { put, get } = memoryNodes();
+  const builder = new TreeBuilder(put);
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const id = await put(leafFor(i));
+    ids.push(id.toString('hex'));
+    await builder.addLeaf(id);
+  }
+  const { root, height } = await builder.finish();
+  assert.equal(height, 1);
+  const broken = ids[9]!;
+  let leafReads = 0;
+  const counting = async (id: Buffer) => {
+    if (ids.includes(id.toString('hex'))) leafReads++;
+    if (id.toString('hex') === broken) throw new Error('I/O error reading leaf 9');
+    return get(id);
+  };
+  const seen: bigint[] = [];
+  const walk = walkLeaves(root, height, counting);
+  await assert.rejects(async () => {
+    for await (const { leaf } of walk) {
+      seen.push(leaf.fingerprint(1));
+      if (seen.length === 1) assert.equal(leafReads, LEAVES_READ_AHEAD, 'the first leaf is used while the next ones are read');
+      // While leaf k is used, at most the next LEAVES_READ_AHEAD - 1 after it have been asked for.
+      assert.ok(leafReads <= seen.length + LEAVES_READ_AHEAD - 1, `${leafReads} leaves read when ${seen.length} were used`);
+    }
+  }, /leaf 9/);
+  assert.deepEqual(seen, [0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n], 'every leaf before the broken one, in order');
+  assert.ok(LEAVES_READ_AHEAD > 1);
+
+  // Left after two leaves: the reads already started settle without an unhandled rejection.
+  const early = walkLeaves(root, height, async (id) => {
+    if (ids.indexOf(id.toString('hex')) === 3) throw new Error('never awaited');
+    return get(id);
+  });
+  let n = 0;
+  for await (const _ of early) if (++n === 2) break;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(n, 2);
 });
