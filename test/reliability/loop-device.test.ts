@@ -32,6 +32,20 @@ function attach(t: TestContext, file: string, devices: string[]): string | null 
   return r.stdout.trim();
 }
 
+/** A fresh ext4 file system of `bytes` on a loop device, mounted at `dir`/mnt (null: skipped). */
+async function mountExt4(t: TestContext, dir: string, bytes: number, devices: string[], mounts: string[]): Promise<{ dev: string; mnt: string } | null> {
+  await fsp.writeFile(join(dir, 'fs.bin'), Buffer.alloc(0));
+  await fsp.truncate(join(dir, 'fs.bin'), bytes);
+  const dev = attach(t, join(dir, 'fs.bin'), devices);
+  if (!dev) return null;
+  sh('mkfs.ext4', ['-q', '-F', dev]);
+  const mnt = join(dir, 'mnt');
+  await fsp.mkdir(mnt);
+  sh('mount', [dev, mnt]);
+  mounts.push(mnt);
+  return { dev, mnt };
+}
+
 function detachAll(devices: string[], mounts: string[]): void {
   for (const m of mounts.reverse()) spawnSync('umount', [m]);
   for (const d of devices) spawnSync('losetup', ['-d', d]);
@@ -100,15 +114,9 @@ test('a mounted source cannot be rolled back, and a repository on a read-only fi
     const devices: string[] = [];
     const mounts: string[] = [];
     try {
-      await fsp.writeFile(join(dir, 'fs.bin'), Buffer.alloc(0));
-      await fsp.truncate(join(dir, 'fs.bin'), 32 * MiB);
-      const dev = attach(t, join(dir, 'fs.bin'), devices);
-      if (!dev) return;
-      sh('mkfs.ext4', ['-q', '-F', dev]);
-      const mnt = join(dir, 'mnt');
-      await fsp.mkdir(mnt);
-      sh('mount', [dev, mnt]);
-      mounts.push(mnt);
+      const fs = await mountExt4(t, dir, 32 * MiB, devices, mounts);
+      if (!fs) return;
+      const { dev, mnt } = fs;
       const home = join(mnt, 'home');
       await createImage(join(dir, 'disk.img'), 4 * MiB, 42);
       const svc = await openService(home);
@@ -140,15 +148,9 @@ test('a restore onto a file system that fills up fails with E_NO_SPACE and leave
     const devices: string[] = [];
     const mounts: string[] = [];
     try {
-      await fsp.writeFile(join(dir, 'fs.bin'), Buffer.alloc(0));
-      await fsp.truncate(join(dir, 'fs.bin'), 24 * MiB);
-      const dev = attach(t, join(dir, 'fs.bin'), devices);
-      if (!dev) return;
-      sh('mkfs.ext4', ['-q', '-F', dev]);
-      const mnt = join(dir, 'mnt');
-      await fsp.mkdir(mnt);
-      sh('mount', [dev, mnt]);
-      mounts.push(mnt);
+      const fs = await mountExt4(t, dir, 24 * MiB, devices, mounts);
+      if (!fs) return;
+      const { mnt } = fs;
       // 64 MiB (decoded on workers, several leaves' writes in flight) holding ≈ 38 MiB of data.
       const img = join(dir, 'disk.img');
       await createImage(img, 64 * MiB, 43);
