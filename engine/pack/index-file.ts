@@ -45,7 +45,7 @@ export function encodeIndexFile(index: MasterIndex, domain: KeyDomain): Buffer {
   return file;
 }
 
-/** Whether the 16-byte pack ids at `a` and `b` in `body` are equal (a loop: no native call per entry). */
+/** Whether the 16-byte pack ids at `a` and `b` in `view` are equal (four 32-bit reads: no native call per entry). */
 function samePack(view: DataView, a: number, b: number): boolean {
   return view.getUint32(a) === view.getUint32(b) && view.getUint32(a + 4) === view.getUint32(b + 4)
     && view.getUint32(a + 8) === view.getUint32(b + 8) && view.getUint32(a + 12) === view.getUint32(b + 12);
