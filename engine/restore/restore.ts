@@ -27,9 +27,9 @@ const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 const LEAVES_AHEAD = 3;
 /**
  * Leaves whose writes may be in flight at once, and writes in flight per leaf. Waiting for each
- * write before the next left the disk idle between them: a restore of the reference workload's
- * third snapshot issues ≈ 1,900 writes, most of them small ones into the cache, each a round
- * trip through the event loop, while the disk waited for the next large one.
+ * write before the next left the disk idle between them: restoring the reference workload's
+ * scattered incremental issues ≈ 1,900 writes, most of them small ones into the cache, each a
+ * round trip through the event loop, while the disk waited for the next large one.
  */
 const LEAVES_WRITING = 2;
 const WRITES_IN_FLIGHT = 8;
