@@ -158,12 +158,14 @@ test('a restore onto a file system that fills up fails with E_NO_SPACE and leave
       try {
         await svc.addSource({ path: img, name: 'disk', blockSize: 16 * 1024 });
         const snap = await svc.createSnapshot('disk');
+        const before = await hashTree(join(dir, 'home', 'repository'));
         await assert.rejects(svc.restore(snap.id, join(mnt, 'out.img')), (err: { code?: string; message?: string }) => {
           assert.equal(err.code, 'E_NO_SPACE', err.message);
           assert.match(err.message ?? '', /the disk is full/);
           return true;
         });
         assert.deepEqual((await fsp.readdir(mnt)).filter((n) => n !== 'lost+found'), [], 'no partial image, no temporary file');
+        assert.equal(await hashTree(join(dir, 'home', 'repository')), before, 'the repository is unchanged');
         await svc.restore(snap.id, join(dir, 'out.img'));
         assert.equal(await sha256File(join(dir, 'out.img')), await sha256File(img));
       } finally {
