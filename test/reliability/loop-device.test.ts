@@ -68,8 +68,8 @@ test('a loop device: snapshot, incremental, restore to a file and to a device, r
     const mounts: string[] = [];
     try {
       await createImage(join(dir, 'src.bin'), SIZE, 41);
-      await fsp.writeFile(join(dir, 'dst.bin'), Buffer.alloc(0));
-      await fsp.truncate(join(dir, 'dst.bin'), SIZE);
+      // The second device holds old data everywhere: a restore must overwrite its zero blocks too.
+      await fsp.writeFile(join(dir, 'dst.bin'), randomBytesSeeded(SIZE, rng(9)));
       const src = attach(t, join(dir, 'src.bin'), devices);
       const dst = src && attach(t, join(dir, 'dst.bin'), devices);
       if (!src || !dst) return;
