@@ -41,6 +41,8 @@ const WRITES_IN_FLIGHT = 8;
 const FLUSH_EVERY = 128 * 1024 * 1024;
 /** Leaves up to this size are decoded into reused, page-aligned memory and written from there. */
 const MAX_SLOT_BYTES = 16 * 1024 * 1024;
+/** Zeros written per write on a device, from one page-aligned buffer that is never written to. */
+const ZERO_WRITE = 8 * 1024 * 1024;
 
 /**
  * Restores a snapshot to an image file (sparse: zero blocks stay holes) or a block device.
@@ -108,7 +110,7 @@ interface LeafWriteContext {
 async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Leaf }>, fetch: (leaf: Leaf, slot?: LeafSlot) => Promise<FetchedBlock[]>, ctx: LeafWriteContext) {
   const { snap } = ctx;
   const bs = snap.blockSize;
-  const zero = ctx.device ? Buffer.alloc(bs * 64) : null;
+  const zero = ctx.device ? alignedMemory(Math.max(ZERO_WRITE, bs)) : null;
   const slots = LEAF_BLOCKS * bs <= MAX_SLOT_BYTES ? new SlotPool(LEAF_BLOCKS * bs, bs) : null;
   const ahead: { leaf: Leaf; blocks: Promise<FetchedBlock[]>; slot?: LeafSlot }[] = [];
   let leafNo = 0;
@@ -125,9 +127,10 @@ async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Lea
     // Blocks decoded into a slot lie there as on disk: a run of neighbours is one span of it,
     // page-aligned, which the writer writes without a copy.
     const write: WriteAt = (parts, at) => out.writeAt(slot ? [span(parts)] : parts, at);
+    const data = writeRuns(write, blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })), WRITES_IN_FLIGHT);
+    const zeros = zero ? writeZeros(out, leaf, base, bs, snap.sourceBytes, zero) : Promise.resolve();
     // The slot is free again once its writes are done, not before.
-    const done = writeRuns(write, blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })), WRITES_IN_FLIGHT)
-      .finally(() => slot && slots!.give(slot));
+    const done = settled([data, zeros]).finally(() => slot && slots!.give(slot));
     done.catch(() => undefined);
     writing.push(done);
     if (writing.length >= LEAVES_WRITING) await writing.shift();
@@ -135,7 +138,6 @@ async function writeLeaves(out: DirectWriter, leaves: AsyncGenerator<{ leaf: Lea
     blocksWritten += blocks.length;
     bytesWritten += written;
     zeroBlocks += leaf.count - blocks.length;
-    if (zero) await writeZeros(out, leaf, base, bs, snap.sourceBytes, zero);
     unflushed += written;
     if (unflushed >= FLUSH_EVERY && !flushing && !out.isDirect) {
       unflushed = 0;
@@ -192,28 +194,53 @@ export type WriteAt = (parts: readonly Buffer[], position: number) => Promise<vo
  * write issued has settled.
  */
 export async function writeRuns(write: WriteAt, blocks: { offset: number; data: Buffer }[], inFlight = 1): Promise<void> {
-  const pending = new Set<Promise<void>>();
-  let failure: { err: unknown } | null = null;
-  for (let i = 0; i < blocks.length && !failure; ) {
+  const runs: (() => Promise<void>)[] = [];
+  for (let i = 0; i < blocks.length; ) {
     let j = i + 1;
     let end = blocks[i]!.offset + blocks[i]!.data.length;
     while (j < blocks.length && blocks[j]!.offset === end && j - i < 512) {
       end += blocks[j]!.data.length;
       j++;
     }
-    const p: Promise<void> = write(blocks.slice(i, j).map((b) => b.data), blocks[i]!.offset)
+    const parts = blocks.slice(i, j).map((b) => b.data);
+    const at = blocks[i]!.offset;
+    runs.push(() => write(parts, at));
+    i = j;
+  }
+  await boundedAll(runs, inFlight);
+}
+
+/**
+ * Runs `tasks` with at most `inFlight` at once. Once one fails no more start; rejects with the
+ * first failure after every task started has settled.
+ */
+async function boundedAll(tasks: (() => Promise<void>)[], inFlight: number): Promise<void> {
+  const pending = new Set<Promise<void>>();
+  let failure: { err: unknown } | null = null;
+  for (const task of tasks) {
+    if (failure) break;
+    const p: Promise<void> = task()
       .catch((err: unknown) => void (failure ??= { err }))
       .finally(() => pending.delete(p));
     pending.add(p);
     if (pending.size >= inFlight) await Promise.race(pending);
-    i = j;
   }
   await Promise.all(pending);
   if (failure) throw (failure as { err: unknown }).err;
 }
 
-/** On a device, zero blocks must be written: the device holds old data there. */
+/** Waits for every promise; then rejects with the first failure, if any. */
+async function settled(all: Promise<void>[]): Promise<void> {
+  const bad = (await Promise.allSettled(all)).find((r) => r.status === 'rejected');
+  if (bad) throw bad.reason;
+}
+
+/**
+ * On a device, zero blocks must be written: the device holds old data there. Runs of them are
+ * written from `zero` (page-aligned, so without a copy), several at once.
+ */
 async function writeZeros(out: DirectWriter, leaf: { count: number; isZero(i: number): boolean }, base: number, bs: number, size: number, zero: Buffer): Promise<void> {
+  const runs: (() => Promise<void>)[] = [];
   for (let pos = 0; pos < leaf.count; ) {
     if (!leaf.isZero(pos)) {
       pos++;
@@ -223,7 +250,8 @@ async function writeZeros(out: DirectWriter, leaf: { count: number; isZero(i: nu
     while (end < leaf.count && leaf.isZero(end) && (end - pos + 1) * bs <= zero.length) end++;
     const offset = base + pos * bs;
     const len = Math.min((end - pos) * bs, size - offset);
-    await out.writeAt([zero.subarray(0, len)], offset);
+    runs.push(() => out.writeFrom(zero.subarray(0, len), offset));
     pos = end;
   }
+  await boundedAll(runs, WRITES_IN_FLIGHT);
 }
