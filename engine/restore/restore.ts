@@ -32,7 +32,7 @@ const LEAVES_AHEAD = 3;
  * round trip through the event loop, while the disk waited for the next large one.
  */
 const LEAVES_WRITING = 2;
-const WRITES_IN_FLIGHT = 8;
+export const WRITES_IN_FLIGHT = 8;
 /**
  * Bytes written between background flushes when the target takes no direct writes. Without them
  * the kernel holds a whole restore in the page cache and the final sync writes it all at once;

@@ -10,7 +10,7 @@ import { assertNotMounted, inspectSource } from '../source/inspect';
 import { acquireSourceLock } from '../snapshot/source-lock';
 import { ProgressMeter } from '../snapshot/progress';
 import { fetchLeafBlocks } from './block-fetcher';
-import { writeRuns } from './restore';
+import { WRITES_IN_FLIGHT, writeRuns } from './restore';
 import { writeAll } from '../storage/file-writes';
 
 export interface RollbackOptions {
@@ -65,7 +65,7 @@ export async function rollbackSource(repo: Repository, source: SourceRecord, sna
           ...blocks.map((b) => ({ offset: base + b.pos * bs, data: b.data })),
           ...zeros.map((pos) => ({ offset: base + pos * bs, data: zero.subarray(0, Math.min(bs, snap.sourceBytes - (base + pos * bs))) })),
         ].sort((a, b) => a.offset - b.offset);
-        await writeRuns((parts, at) => writeAll(fh, parts, at, 'the source'), writes);
+        await writeRuns((parts, at) => writeAll(fh, parts, at, 'the source'), writes, WRITES_IN_FLIGHT);
         blocksWritten += writes.length;
         zeroBlocks += zeros.length;
         bytesWritten += writes.reduce((n, w) => n + w.data.length, 0);
