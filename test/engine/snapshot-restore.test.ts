@@ -117,3 +117,40 @@ test('a flipped byte in a pack is found by check --read-data, named with its sna
     }
   });
 });
+
+test('rollback returns an image to a snapshot byte-identical after it changed, shrank or grew, rewriting only what differs', async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'disk.img');
+    const size = 40 * 1024 * 1024 + 5000;
+    await createImage(img, size, 17);
+    const want = await sha256File(img);
+    const svc = await openService(join(dir, 'home'));
+    try {
+      await svc.addSource({ path: img, name: 'disk', blockSize: 16 * 1024 });
+      const snap = await svc.createSnapshot('disk');
+      const cases: [string, () => Promise<void>][] = [
+        ['changed', async () => void (await mutateImage(img, 300, 5))],
+        ['shrank', async () => { await mutateImage(img, 50, 6); await fsp.truncate(img, 12 * 1024 * 1024 + 123); }],
+        ['grew', async () => {
+          // Longer, with its last (partial) block changed too.
+          await fsp.truncate(img, size + 9 * 1024 * 1024);
+          await fsp.appendFile(img, Buffer.alloc(4096, 7));
+          const fh = await fsp.open(img, 'r+');
+          await fh.write(Buffer.alloc(100, 9), 0, 100, size - 50);
+          await fh.close();
+        }],
+      ];
+      for (const [what, change] of cases) {
+        await change();
+        assert.notEqual(await sha256File(img), want, `${what}: the image differs before the rollback`);
+        const r = await svc.rollback('disk', snap.id, { force: true, safetySnapshot: false });
+        assert.equal(await sha256File(img), want, `${what}: byte-identical after the rollback`);
+        assert.equal((await fsp.stat(img)).size, size, `${what}: the snapshot's size`);
+        assert.ok(r.blocksWritten > 0, `${what}: blocks rewritten (${r.blocksWritten})`);
+        if (what !== 'shrank') assert.ok(r.blocksWritten <= 300, `${what}: only the blocks that differ (${r.blocksWritten})`);
+      }
+    } finally {
+      await svc.close();
+    }
+  });
+});
