@@ -90,20 +90,35 @@ async function findDifferences(path: string, snap: SnapshotRecord, leaves: Async
   const fh = await fsp.open(path, 'r');
   const out: Set<number>[] = [];
   const zero = Buffer.alloc(bs);
+  // Two leaf-sized buffers, reused: the next leaf's bytes are read while this one is compared.
+  const spare = [Buffer.allocUnsafe(LEAF_BLOCKS * bs), Buffer.allocUnsafe(LEAF_BLOCKS * bs)];
+  const readLeaf = async (leafNo: number, buf: Buffer): Promise<Buffer> => {
+    const base = leafNo * LEAF_BLOCKS * bs;
+    const len = Math.max(0, Math.min(LEAF_BLOCKS * bs, snap.sourceBytes - base));
+    let got = 0;
+    while (got < len) {
+      const { bytesRead } = await fh.read(buf, got, len - got, base + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    // Bytes past the current end of a shorter image count as zeros.
+    buf.fill(0, got, len);
+    return buf.subarray(0, len);
+  };
+  let next: Promise<Buffer> | null = null;
   try {
     let leafNo = 0;
     for await (const { leaf } of leaves) {
       if (signal?.aborted) throw new StrataError('E_CANCELLED', 'the rollback was cancelled before anything was written');
-      const base = leafNo * LEAF_BLOCKS * bs;
-      const len = Math.min(leaf.count * bs, snap.sourceBytes - base);
-      const buf = Buffer.alloc(len);
-      await fh.read(buf, 0, len, base);
+      const buf = await (next ?? readLeaf(leafNo, spare[leafNo % 2]!));
+      next = readLeaf(leafNo + 1, spare[(leafNo + 1) % 2]!);
+      next.catch(() => undefined);
+      const len = buf.length;
       const diff = new Set<number>();
       for (let pos = 0; pos < leaf.count; pos++) {
         const start = pos * bs;
         const end = Math.min(start + bs, len);
         const cur = buf.subarray(start, end);
-        // Bytes past the current end of a shorter image count as zeros (buf starts zero-filled).
         const isZero = cur.equals(zero.subarray(0, cur.length));
         if (leaf.isZero(pos) ? !isZero : isZero || xxh64(cur) !== leaf.fingerprint(pos)) diff.add(pos);
       }
@@ -111,6 +126,7 @@ async function findDifferences(path: string, snap: SnapshotRecord, leaves: Async
       leafNo++;
     }
   } finally {
+    await next?.catch(() => undefined);
     await fh.close();
   }
   return out;
