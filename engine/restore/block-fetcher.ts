@@ -28,7 +28,7 @@ export interface LeafSlot {
 const POOLED_MIN = 1024 * 1024;
 /**
  * Most range buffers a restore keeps (≈ the large ranges in flight when a dense image is
- * restored: four leaves ahead, one or two ranges each). More ranges in flight than this get
+ * restored: three leaves ahead, one or two ranges each). More ranges in flight than this get
  * buffers of their own, so the memory kept stays bounded however many ranges a long chain makes.
  */
 const POOLED_MAX = 8;
