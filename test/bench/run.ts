@@ -6,7 +6,7 @@ import { parseSize } from '../../engine/core/units';
 import { sha256File } from '../helpers/images';
 import { commandExists, diskBytes, median, run, type Sample } from './measure';
 import { durableWriteSeconds } from './floor';
-import { renderTable, writeDocsSection, type StepResult, type ToolResult } from './report';
+import { mib, renderTable, writeDocsSection, type StepResult, type ToolResult } from './report';
 import { borg, restic, strata, type Tool } from './tools';
 import { applyWrites, dayOfWrites, writeImage } from './workload';
 
@@ -120,12 +120,12 @@ async function main(): Promise<void> {
   const base = join(dir, 'base.img');
   console.error(`generating a ${values.size} reference image in ${base}…`);
   const kinds = await writeImage(base, size, values.seed!);
+  const dataBytes = await imageDataBytes(base, size, values.seed!, dir);
   const makers = await toolMakers(values.tools!.split(','));
   const names: string[] = [];
   const samples = new Map<string, Map<Step, { s: Sample; stored: number }>[]>();
   /** Per run: seconds to write the image's data durably, the floor of a restore on this disk. */
   const floors: number[] = [];
-  let dataBytes = 0;
   try {
     for (let i = 0; i < runs; i++) {
       for (const make of makers) {
@@ -139,10 +139,9 @@ async function main(): Promise<void> {
         console.error(`run ${i + 1}/${runs} ${tool.name}: ${line}`);
         samples.set(tool.name, [...(samples.get(tool.name) ?? []), pass]);
       }
-      dataBytes = await imageDataBytes(base, size, values.seed!, dir);
       await prepare([]);
       floors.push(await durableWriteSeconds(join(dir, 'floor.img'), dataBytes));
-      console.error(`run ${i + 1}/${runs} floor: ${mibText(dataBytes)} written durably in ${floors.at(-1)!.toFixed(2)} s`);
+      console.error(`run ${i + 1}/${runs} floor: ${mib(dataBytes)} written durably in ${floors.at(-1)!.toFixed(2)} s`);
     }
   } finally {
     if (!values.dir) await fsp.rm(dir, { recursive: true, force: true });
@@ -157,7 +156,7 @@ async function main(): Promise<void> {
     }),
   }));
   const floor = floors.length > 0
-    ? `\n\n**Restore floor**: writing the restored image's ${mibText(dataBytes)} of data into a new file as 8 MiB direct writes and fsyncing it, with nothing else to do, took ${median(floors).toFixed(2)} s (median; ${floors.map((f) => f.toFixed(2)).join(', ')} s in the runs): the least a restore that makes its image durable spends on this disk.`
+    ? `\n\n**Restore floor**: writing the restored image's ${mib(dataBytes)} of data into a new file as 8 MiB direct writes and fsyncing it, with nothing else to do, took ${median(floors).toFixed(2)} s (median; ${floors.map((f) => f.toFixed(2)).join(', ')} s in the runs): the least a restore that makes its image durable spends on this disk.`
     : '';
   const table = renderTable(results) + floor;
   const command = `npm run bench -- --size ${values.size} --runs ${runs}`;
@@ -174,10 +173,6 @@ async function imageDataBytes(base: string, size: number, seed: string, dir: str
   const { blocks } = await fsp.stat(image);
   await fsp.rm(image, { force: true });
   return blocks * 512;
-}
-
-function mibText(bytes: number): string {
-  return `${Math.round(bytes / 1048576)} MiB`;
 }
 
 await main();
