@@ -36,13 +36,17 @@ export function inlineDecoder(domain: KeyDomain): RecordDecoder {
 /** Below this many records a batch is decoded on the calling thread (a round trip costs more). */
 const MIN_PARALLEL_RECORDS = 16;
 
-/** Decodes on worker threads, one per core, so several batches are verified at once. */
-export function pooledDecoder(domain: KeyDomain): RecordDecoder {
+/**
+ * Decodes on worker threads, one per core, so several batches are verified at once. The domain
+ * may still be coming (see `WorkerPool`): the workers start now either way.
+ */
+export function pooledDecoder(domain: KeyDomain | Promise<KeyDomain>): RecordDecoder {
   const pool = new WorkerPool(domain);
-  const inline = inlineDecoder(domain);
+  const inline = Promise.resolve(domain).then(inlineDecoder);
+  inline.catch(() => undefined);
   return {
     async decode(records, ids, where, into) {
-      if (records.length < MIN_PARALLEL_RECORDS) return inline.decode(records, ids, where, into);
+      if (records.length < MIN_PARALLEL_RECORDS) return (await inline).decode(records, ids, where, into);
       const reply = await pool.run<DecodeReply>('decode', records, { ids: Buffer.concat(ids), where, out: into });
       if (reply.error) {
         const { index, code, message } = reply.error;

@@ -52,14 +52,20 @@ const ZERO_WRITE = 8 * 1024 * 1024;
  */
 export async function restoreSnapshot(repo: Repository, source: SourceRecord, snap: SnapshotRecord, targetPath: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const target = await checkTarget(targetPath, source.path, snap.sourceBytes, opts.force ?? false);
-  const domain = await repo.domainFor(source);
+  // An encrypted chain's key is derived from the passphrase (0.1–0.2 s) while the lock is
+  // taken and the workers load their modules.
+  const keyed = repo.domainFor(source);
   const parallel = opts.parallel ?? snap.sourceBytes >= PARALLEL_MIN_BYTES;
-  // Workers load their modules while the lock is taken and the index read.
-  const decoder = parallel ? pooledDecoder(domain) : inlineDecoder(domain);
-  const lock = await repo.lock('shared', `restore of ${snap.name}`).catch(async (err: unknown) => {
-    await decoder.close();
-    throw err;
-  });
+  const pooled = parallel ? pooledDecoder(keyed) : null;
+  const [domainOr, lockOr] = await Promise.allSettled([keyed, repo.lock('shared', `restore of ${snap.name}`)]);
+  if (domainOr.status === 'rejected' || lockOr.status === 'rejected') {
+    await pooled?.close();
+    if (lockOr.status === 'fulfilled') await lockOr.value.release();
+    throw domainOr.status === 'rejected' ? domainOr.reason : (lockOr as PromiseRejectedResult).reason;
+  }
+  const domain = domainOr.value;
+  const lock = lockOr.value;
+  const decoder = pooled ?? inlineDecoder(domain);
   const writePath = target.kind === 'device' ? target.path : join(dirname(target.path), `.${basename(target.path)}.strata-${randomBytes(4).toString('hex')}`);
   let out: DirectWriter | null = null;
   try {

@@ -36,8 +36,11 @@ export interface CreateOptions {
   onProgress?: (p: Progress, snapshotId: string) => void;
   /** Called once the snapshot id is known (before any data is read). */
   onStart?: (snapshotId: string) => void;
-  /** Supplies the processor (the pooled one in production); defaults to inline. */
-  processor?: (domain: KeyDomain, opts: { background: boolean; compression: Compression }) => BlockProcessor;
+  /**
+   * Supplies the processor (the pooled one in production); defaults to inline. It is made while
+   * the chain's key may still be being derived, so it gets the domain as a promise.
+   */
+  processor?: (domain: Promise<KeyDomain>, opts: { background: boolean; compression: Compression }) => BlockProcessor;
   packBytes?: number;
 }
 
@@ -50,25 +53,28 @@ export interface CreateOptions {
 export async function createSnapshot(repo: Repository, source: SourceRecord, opts: CreateOptions = {}): Promise<SnapshotRecord> {
   const earlier = await repo.listSnapshots(source.id);
   await assertChainUnconverted(repo.store, source, earlier);
-  const domain = await repo.domainFor(source);
+  // An encrypted chain's key is derived from the passphrase (0.1–0.2 s) while the workers
+  // start and the locks are taken.
+  const keyed = repo.domainFor(source);
+  keyed.catch(() => undefined);
   const background = opts.adaptiveIo ?? (opts.type ?? 'manual') === 'auto';
   const compression = compressionOf(source);
-  const processor = opts.processor?.(domain, { background, compression }) ?? new InlineProcessor(domain, compression);
+  const supplied = opts.processor?.(keyed, { background, compression }) ?? null;
   // A source's first snapshot encodes nearly every block: its workers start now, while the
   // source, the locks and the index are opened, rather than on its first busy chunk.
-  if (!earlier.some((s) => s.blockSize === source.blockSize)) processor.warm();
+  if (!earlier.some((s) => s.blockSize === source.blockSize)) supplied?.warm();
   try {
-    return await snapshotWith(repo, source, domain, processor, background, opts);
+    return await snapshotWith(repo, source, keyed, supplied, background, opts);
   } finally {
-    await processor.close();
+    await supplied?.close();
   }
 }
 
 async function snapshotWith(
   repo: Repository,
   source: SourceRecord,
-  domain: KeyDomain,
-  processor: BlockProcessor,
+  keyed: Promise<KeyDomain>,
+  supplied: BlockProcessor | null,
   background: boolean,
   opts: CreateOptions,
 ): Promise<SnapshotRecord> {
@@ -78,12 +84,19 @@ async function snapshotWith(
   const info = await inspectSource(source.path);
   const releaseSource = await acquireSourceLock(repo.store, source.id, source.name, id);
   let lock;
+  let domain: KeyDomain;
   try {
     lock = await repo.lock('shared', `snapshot of ${source.name}`);
+    // A wrong passphrase fails here, before anything is written.
+    domain = await keyed.catch(async (err: unknown) => {
+      await lock!.release();
+      throw err;
+    });
   } catch (err) {
     await releaseSource();
     throw err;
   }
+  const processor = supplied ?? new InlineProcessor(domain, compressionOf(source));
   const inflight: InflightRecord = {
     format: 1, id, sourceId: source.id, name, type: opts.type ?? 'manual', createdAt, encrypted: source.encrypted,
     sourceBytes: info.size, policyId: opts.policyId ?? null, ...thisProcess(), status: 'progressing', progress: 0,

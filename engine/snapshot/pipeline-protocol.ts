@@ -1,3 +1,5 @@
+import type { DomainSpec } from '../crypto/domain';
+
 /**
  * Messages between the block worker pool and its workers. A batch travels as one buffer plus
  * the spans of its blocks, moved (transferred) rather than copied, or as spans of shared memory;
@@ -51,6 +53,12 @@ export interface DecodeReply {
  * drops it once no request will name it again.
  */
 export type ShareMessage = { kind: 'share'; id: number; memory: SharedArrayBuffer } | { kind: 'forget'; id: number };
+
+/** The key domain of a pool started before its key was derived; sent before any request. */
+export interface DomainMessage {
+  kind: 'domain';
+  spec: DomainSpec;
+}
 
 /** Sent by a worker once its modules are loaded and it takes requests. */
 export const READY_SEQ = -1;

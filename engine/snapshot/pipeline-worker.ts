@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isStrataError } from '../core/errors';
 import { domainFromSpec } from '../crypto/domain-spec';
-import type { DomainSpec } from '../crypto/domain';
+import type { DomainSpec, KeyDomain } from '../crypto/domain';
 import { BlobType, MAX_RAW_BYTES, RECORD_HEADER_BYTES, RecordEncoder, decodeRecord, maxRecordBytes } from '../pack/record';
 import type { Compression } from '../core/types';
-import { READY_SEQ, joinMovable, type DecodeReply, type EncodeReply, type ShareMessage, type WorkerRequest } from './pipeline-protocol';
+import { READY_SEQ, joinMovable, type DecodeReply, type DomainMessage, type EncodeReply, type ShareMessage, type WorkerRequest } from './pipeline-protocol';
 import { lowerThreadPriority } from './priority';
 
 /**
@@ -12,10 +12,21 @@ import { lowerThreadPriority } from './priority';
  * snapshot (each worker has its own sealing context: own subkey salt and nonce counter).
  * Decode: open, decompress and verify records for a restore.
  */
-const { spec, compression, background } = workerData as { spec: DomainSpec; compression?: Compression; background: boolean };
-const domain = domainFromSpec(spec);
-const encoder = new RecordEncoder(domain, domain.newSealer(), compression);
+const { spec, compression, background } = workerData as { spec?: DomainSpec; compression?: Compression; background: boolean };
 if (background) lowerThreadPriority();
+
+/** The key domain, from the start or (a pool started while the key was derived) from the first message. */
+let keyed: { domain: KeyDomain; encoder: RecordEncoder } | null = spec ? withDomain(spec) : null;
+
+function withDomain(s: DomainSpec): { domain: KeyDomain; encoder: RecordEncoder } {
+  const domain = domainFromSpec(s);
+  return { domain, encoder: new RecordEncoder(domain, domain.newSealer(), compression) };
+}
+
+function domainOf(): { domain: KeyDomain; encoder: RecordEncoder } {
+  if (!keyed) throw new Error('a request came before the key domain');
+  return keyed;
+}
 
 const sharedMemory = new Map<number, Uint8Array>();
 
@@ -31,6 +42,7 @@ function view(m: WorkerRequest, i: number): Buffer {
 }
 
 function encode(m: WorkerRequest): { reply: EncodeReply; transfer: ArrayBuffer[] } {
+  const { domain, encoder } = domainOf();
   const ids: Uint8Array[] = [];
   let need = 0;
   for (const length of m.lengths) need += maxRecordBytes(length);
@@ -53,6 +65,7 @@ function encode(m: WorkerRequest): { reply: EncodeReply; transfer: ArrayBuffer[]
 }
 
 function decode(m: WorkerRequest): { reply: DecodeReply; transfer: ArrayBuffer[] } {
+  const { domain } = domainOf();
   const idBytes = m.ids!.byteLength / m.offsets.length;
   const out = m.out ? registered(m.out.shared) : undefined;
   // Without shared memory to fill: one buffer for the whole batch, sized by the headers (bounded; checked as each record is decoded).
@@ -82,7 +95,11 @@ function decode(m: WorkerRequest): { reply: DecodeReply; transfer: ArrayBuffer[]
   return { reply: { seq: m.seq, data, lengths }, transfer: out ? [] : [data.buffer as ArrayBuffer] };
 }
 
-parentPort!.on('message', (m: WorkerRequest | ShareMessage) => {
+parentPort!.on('message', (m: WorkerRequest | ShareMessage | DomainMessage) => {
+  if (m.kind === 'domain') {
+    keyed = withDomain(m.spec);
+    return;
+  }
   if (m.kind === 'share') {
     sharedMemory.set(m.id, new Uint8Array(m.memory));
     return;

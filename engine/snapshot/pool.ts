@@ -5,7 +5,7 @@ import type { KeyDomain } from '../crypto/domain';
 import { maxRecordBytes } from '../pack/record';
 import type { Compression } from '../core/types';
 import { InlineProcessor, type BlockJob, type BlockProcessor, type ProcessedBatch, type ProcessedBlock } from './block-processor';
-import { READY_SEQ, packSpans, splitByLengths, type EncodeReply, type ShareMessage, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
+import { READY_SEQ, packSpans, splitByLengths, type DomainMessage, type EncodeReply, type ShareMessage, type WorkerReply, type WorkerRequest } from './pipeline-protocol';
 
 /**
  * A chunk with at least this many changed blocks starts the workers. Starting a worker costs
@@ -93,11 +93,19 @@ export class WorkerPool {
   private readonly sharedIds = new Map<SharedArrayBuffer, number>();
   private nextShareId = 0;
 
-  constructor(domain: KeyDomain, opts: PoolOptions = {}) {
+  /** Until a domain given as a promise is known and sent to the workers. */
+  private keyed: Promise<void> | null = null;
+
+  /**
+   * `domain` may still be coming (an encrypted chain's key is derived from the passphrase in
+   * 0.1–0.2 s): the workers load their modules meanwhile and learn the domain before any batch.
+   */
+  constructor(domain: KeyDomain | Promise<KeyDomain>, opts: PoolOptions = {}) {
     const size = opts.size ?? Math.max(1, Math.min(4, availableParallelism()));
     const url = workerUrl();
+    const spec = domain instanceof Promise ? undefined : domain.spec();
     this.workers = Array.from({ length: size }, () => {
-      const w = startWorker(url, { spec: domain.spec(), compression: opts.compression, background: opts.background ?? false });
+      const w = startWorker(url, { spec, compression: opts.compression, background: opts.background ?? false });
       w.on('message', (m: WorkerReply) => {
         if (m.seq === READY_SEQ) {
           this.readyCount++;
@@ -113,6 +121,16 @@ export class WorkerPool {
       });
       return { w, busy: 0 };
     });
+    if (domain instanceof Promise) {
+      this.keyed = domain.then(
+        (d) => {
+          const m: DomainMessage = { kind: 'domain', spec: d.spec() };
+          for (const { w } of this.workers) w.postMessage(m);
+          this.keyed = null;
+        },
+        (err: unknown) => this.fail(err),
+      );
+    }
   }
 
   get size(): number {
@@ -137,6 +155,7 @@ export class WorkerPool {
 
   /** Sends one batch of views into a buffer; the buffer may be moved (see `packSpans`). */
   async run<R extends WorkerReply>(kind: WorkerRequest['kind'], blocks: Uint8Array[], opts: RunOptions = {}): Promise<R> {
+    if (this.keyed) await this.keyed;
     this.assertHealthy();
     const { out, into } = opts;
     const { request, transfer } = packSpans(this.seq++, kind, blocks, this.shareId, opts.ids, opts.where);
@@ -187,12 +206,14 @@ export class WorkerPool {
  */
 export class PooledProcessor implements BlockProcessor {
   private pool: WorkerPool | null = null;
-  private readonly inline: InlineProcessor;
+  private readonly inline: Promise<InlineProcessor>;
   /** Shared memory the workers write records into, reused from batch to batch. */
   private readonly free: Buffer[] = [];
 
-  constructor(private readonly domain: KeyDomain, private readonly opts: PoolOptions = {}) {
-    this.inline = new InlineProcessor(domain, opts.compression);
+  /** `domain` may still be coming: see `WorkerPool`. */
+  constructor(private readonly domain: KeyDomain | Promise<KeyDomain>, private readonly opts: PoolOptions = {}) {
+    this.inline = Promise.resolve(domain).then((d) => new InlineProcessor(d, opts.compression));
+    this.inline.catch(() => undefined);
   }
 
   private workers(): WorkerPool {
@@ -208,7 +229,7 @@ export class PooledProcessor implements BlockProcessor {
   async process(jobs: BlockJob[], isKnown: (id: Buffer) => boolean): Promise<ProcessedBatch> {
     const pool = this.pool ?? (jobs.length >= START_BATCH_JOBS ? this.workers() : null);
     pool?.assertHealthy();
-    if (!pool?.ready) return this.inline.process(jobs, isKnown);
+    if (!pool?.ready) return (await this.inline).process(jobs, isKnown);
     // A chunk is split over the workers: results are applied in order, so a chunk of slow
     // (compressible) blocks on one worker would otherwise hold up the next chunks while the
     // other worker runs dry.
@@ -263,6 +284,6 @@ export class PooledProcessor implements BlockProcessor {
 }
 
 /** The processor for snapshots; `background` (scheduled jobs) runs it at the lowest CPU priority. */
-export function createPool(domain: KeyDomain, opts: { background?: boolean; compression?: Compression } = {}): BlockProcessor {
+export function createPool(domain: KeyDomain | Promise<KeyDomain>, opts: { background?: boolean; compression?: Compression } = {}): BlockProcessor {
   return new PooledProcessor(domain, { background: opts.background ?? false, compression: opts.compression });
 }

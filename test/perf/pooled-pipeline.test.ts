@@ -4,7 +4,12 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { createImage, mutateImage, sha256File } from '../helpers/images';
 import { openService, withTempDir } from '../helpers/home';
-import { createPool } from '../../engine/snapshot/pool';
+import { WorkerPool, createPool } from '../../engine/snapshot/pool';
+import { ChainDomain } from '../../engine/crypto/chain-domain';
+import { maxRecordBytes } from '../../engine/pack/record';
+import type { EncodeReply } from '../../engine/snapshot/pipeline-protocol';
+import { StrataError, isStrataError } from '../../engine/core/errors';
+import { hashTree } from '../reliability/tree-hash';
 import { InlineProcessor, type BlockProcessor } from '../../engine/snapshot/block-processor';
 import type { KeyDomain } from '../../engine/crypto/domain';
 import { restoreSnapshot } from '../../engine/restore/restore';
@@ -85,13 +90,13 @@ test("a source's first snapshot starts its workers before reading, later ones do
     const img = join(dir, 'disk.img');
     await createImage(img, 4 * MiB, 3);
     const calls: string[] = [];
-    const spy = (domain: KeyDomain): BlockProcessor => {
-      const inner = new InlineProcessor(domain);
+    const spy = (keyed: Promise<KeyDomain>): BlockProcessor => {
+      const inner = keyed.then((domain) => new InlineProcessor(domain));
       calls.push('made');
       return {
-        process: (jobs, isKnown) => {
+        process: async (jobs, isKnown) => {
           calls.push('process');
-          return inner.process(jobs, isKnown);
+          return (await inner).process(jobs, isKnown);
         },
         warm: () => void calls.push('warm'),
         close: async () => void calls.push('close'),
@@ -114,6 +119,64 @@ test("a source's first snapshot starts its workers before reading, later ones do
       assert.deepEqual(calls, ['made', 'close'], 'a snapshot that fails before reading still closes its processor');
     } finally {
       await svc.close();
+    }
+  });
+});
+
+test('workers started before the key is derived take their domain when it comes; a key that fails fails their batches', async () => {
+  const secret = Buffer.alloc(32, 7);
+  const domain = new ChainDomain('chain', secret);
+  const raw = () => Buffer.alloc(64 * 1024, 3);
+  const expected = domain.contentId(raw());
+  let give!: (d: KeyDomain) => void;
+  const pool = new WorkerPool(new Promise<KeyDomain>((resolve) => (give = resolve)));
+  try {
+    // The batch's memory moves to a worker: each call gets its own.
+    const reply = pool.run<EncodeReply>('encode', [raw()], { into: Buffer.from(new SharedArrayBuffer(maxRecordBytes(64 * 1024))) });
+    give(domain);
+    const { ids } = await reply;
+    assert.ok(Buffer.from(ids).equals(expected), 'the batch was encoded with the domain that came later');
+  } finally {
+    await pool.close();
+  }
+  const failing = new WorkerPool(Promise.reject(new StrataError('E_PASSPHRASE', 'wrong passphrase')));
+  try {
+    await assert.rejects(failing.run('encode', [raw()], { into: Buffer.from(new SharedArrayBuffer(maxRecordBytes(64 * 1024))) }), (err: unknown) => isStrataError(err, 'E_PASSPHRASE'));
+  } finally {
+    await failing.close();
+  }
+});
+
+test('a wrong passphrase fails a pooled snapshot and a parallel restore before anything is written, and their workers stop', async () => {
+  await withTempDir(async (dir) => {
+    const img = join(dir, 'disk.img');
+    await createImage(img, 8 * MiB, 12);
+    const home = join(dir, 'home');
+    const svc = await openService(home, { processor: createPool });
+    let snapId: string;
+    try {
+      await svc.addSource({ path: img, name: 'disk', blockSize: 4096, encrypted: true });
+      snapId = (await svc.createSnapshot('disk')).id;
+    } finally {
+      await svc.close();
+    }
+    const before = await hashTree(home);
+    const wrong = await openService(home, { processor: createPool, passphrase: async () => 'wrong' });
+    try {
+      await assert.rejects(wrong.createSnapshot('disk'), (err: unknown) => isStrataError(err, 'E_PASSPHRASE'));
+      await assert.rejects(restoreWith(wrong, snapId, join(dir, 'out.img'), true), (err: unknown) => isStrataError(err, 'E_PASSPHRASE'));
+    } finally {
+      await wrong.close();
+    }
+    assert.equal(await hashTree(home), before, 'no lock, in-flight record or pack left behind');
+    assert.deepEqual((await fsp.readdir(dir)).sort(), ['disk.img', 'home']);
+    // Both commands take their locks while the key is derived: the right passphrase finds them free.
+    const right = await openService(home, { processor: createPool });
+    try {
+      const again = await right.createSnapshot('disk');
+      assert.equal(await restoreWith(right, again.id, join(dir, 'out.img'), true), await sha256File(img));
+    } finally {
+      await right.close();
     }
   });
 });
