@@ -13,6 +13,7 @@ import { inlineDecoder, pooledDecoder } from './record-decoder';
 import { checkTarget } from './target';
 import { syncDir } from '../storage/file-writes';
 import { DirectWriter, alignedMemory } from '../storage/direct-writer';
+import { boundedAll, settled } from '../storage/in-flight';
 
 export interface RestoreOptions {
   force?: boolean;
@@ -72,7 +73,7 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     const index = await repo.loadIndex(domain);
     const ref = repo.openTree(domain, snap);
     // A restored image is written once and read later, if at all: around the page cache.
-    out = await DirectWriter.open(writePath, target.kind === 'device' ? 'r+' : 'wx', 0o600, 'the disk or image being written');
+    out = await DirectWriter.open(writePath, target.kind === 'device' ? 'r+' : 'wx', 0o600, 'the disk or image being written', { deferSmall: true });
     if (target.kind !== 'device') await out.fh.truncate(snap.sourceBytes);
     const meter = new ProgressMeter(repo.clock, snap.sourceBytes, 'restoring', (p) => opts.onProgress?.(p));
     const leaves = walkLeaves(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id));
@@ -214,31 +215,6 @@ export async function writeRuns(write: WriteAt, blocks: { offset: number; data: 
     i = j;
   }
   await boundedAll(runs, inFlight);
-}
-
-/**
- * Runs `tasks` with at most `inFlight` at once. Once one fails no more start; rejects with the
- * first failure after every task started has settled.
- */
-async function boundedAll(tasks: (() => Promise<void>)[], inFlight: number): Promise<void> {
-  const pending = new Set<Promise<void>>();
-  let failure: { err: unknown } | null = null;
-  for (const task of tasks) {
-    if (failure) break;
-    const p: Promise<void> = task()
-      .catch((err: unknown) => void (failure ??= { err }))
-      .finally(() => pending.delete(p));
-    pending.add(p);
-    if (pending.size >= inFlight) await Promise.race(pending);
-  }
-  await Promise.all(pending);
-  if (failure) throw (failure as { err: unknown }).err;
-}
-
-/** Waits for every promise; then rejects with the first failure, if any. */
-async function settled(all: Promise<void>[]): Promise<void> {
-  const bad = (await Promise.allSettled(all)).find((r) => r.status === 'rejected');
-  if (bad) throw bad.reason;
 }
 
 /**

@@ -61,7 +61,7 @@ export class LocalStore implements RepoStore {
     const dir = dirname(final);
     const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
     await fsp.mkdir(dir, { recursive: true });
-    return { tmp, out: await DirectWriter.open(tmp, 'wx', 0o600, name, direct) };
+    return { tmp, out: await DirectWriter.open(tmp, 'wx', 0o600, name, { direct }) };
   }
 
   async write(name: string, data: Buffer | readonly Buffer[], released?: () => void): Promise<void> {

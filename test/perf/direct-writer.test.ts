@@ -104,3 +104,40 @@ test('a repository store writes packs of every size intact, direct or not', asyn
     }
   });
 });
+
+test('a writer that defers small writes holds them until sync (or until 32 MiB are held) and loses none, close included', async () => {
+  await withTempDir(async (dir) => {
+    // Lone writes of 16, 4 and 12 KiB and 1,000 bytes every 32 KiB, then a 4 MiB run and a short
+    // tail: 42 MiB of small writes, more than a writer holds at once. Mixed sizes, so
+    // that a write that no longer fits is followed by smaller ones that would.
+    const sizes = [16 * 1024, 4096, 12 * 1024, 1000];
+    const size = 164 * MiB + 700;
+    const expected = Buffer.alloc(size);
+    const writes: { at: number; data: Buffer }[] = [];
+    for (let at = 0, k = 0; at < 160 * MiB; at += 32 * 1024, k++) writes.push({ at, data: randomBytes(sizes[k % sizes.length]!) });
+    writes.push({ at: 160 * MiB, data: randomBytes(4 * MiB) });
+    writes.push({ at: 164 * MiB, data: randomBytes(700) });
+    for (const w of writes) w.data.copy(expected, w.at);
+    for (const ending of ['sync', 'close'] as const) {
+      const path = join(dir, `out-${ending}.bin`);
+      const w = await DirectWriter.open(path, 'wx', 0o600, 'a test file', { deferSmall: true });
+      let wentOut = false;
+      try {
+        await w.fh.truncate(size);
+        // Eight at a time, as a restore writes: the write that fills the held memory waits for
+        // it to go out while the others keep coming.
+        for (let i = 0; i < writes.length; i += 8) await Promise.all(writes.slice(i, i + 8).map(({ at, data }) => w.writeAt([data], at)));
+        if (w.isDirect) {
+          const before = await fsp.readFile(path);
+          wentOut = before.subarray(0, 32 * MiB).equals(expected.subarray(0, 32 * MiB));
+          assert.ok(before.subarray(164 * MiB).every((b) => b === 0), 'the last small write is still held before sync');
+        }
+        if (ending === 'sync') await w.sync();
+      } finally {
+        await w.close();
+      }
+      if (takesDirect(dir)) assert.ok(wentOut, 'small writes went out before sync once 32 MiB of them were held');
+      assert.ok((await fsp.readFile(path)).equals(expected), `every byte is in place after ${ending}`);
+    }
+  });
+});
