@@ -30,6 +30,13 @@ export interface KeySlotInfo {
 }
 
 const SLOT_DIR = 'keys';
+/**
+ * The id of the slot that creates a repository's master key. Fixed, so that two processes
+ * creating the master key at once cannot both succeed: the slot file is created exclusively,
+ * and the second finds it there (two master keys would leave one of them unopenable, and every
+ * chain wrapped by it unreadable).
+ */
+const FIRST_SLOT_ID = 'key-0000000000000000';
 const slotAad = (id: string) => `strata key slot ${id}`;
 
 function info(slot: KeySlotFile): KeySlotInfo {
@@ -68,7 +75,7 @@ export class Keyring {
   async init(passphrase: string, now: Date, label = 'initial'): Promise<Buffer> {
     if (await this.hasKeys()) throw new StrataError('E_EXISTS', 'this repository already has a master key');
     const master = randomBytes(32);
-    await this.addSlot(master, passphrase, label, now);
+    await this.addSlot(master, passphrase, label, now, FIRST_SLOT_ID);
     return master;
   }
 
@@ -90,14 +97,18 @@ export class Keyring {
     throw new StrataError('E_PASSPHRASE', `wrong passphrase: it opens none of the ${tried.length} key slot(s)${which}`);
   }
 
-  async addSlot(master: Buffer, passphrase: string, label: string, now: Date): Promise<KeySlotInfo> {
+  /** Adds a slot for `master`; with `first`, the slot that creates it, created only if absent. */
+  async addSlot(master: Buffer, passphrase: string, label: string, now: Date, first?: typeof FIRST_SLOT_ID): Promise<KeySlotInfo> {
     if (passphrase.length < 1) throw new StrataError('E_INVALID', 'Expected a non-empty passphrase');
     if (/[\u0000-\u001f]/.test(label) || label.length > 100) throw new StrataError('E_INVALID', 'Expected a key label of at most 100 printable characters');
-    const id = newId('key');
+    const id = first ?? newId('key');
     const kdf: KdfParams = { ...defaultKdf(), salt: randomBytes(16).toString('base64') };
     const key = await deriveKey(passphrase, kdf);
     const slot: KeySlotFile = { format: 1, id, label, createdAt: now.toISOString(), kdf, wrappedKey: wrapSecret(key, master, slotAad(id)) };
-    await this.store.write(`${SLOT_DIR}/${id}.json`, Buffer.from(JSON.stringify(slot, null, 2)));
+    const file = `${SLOT_DIR}/${id}.json`;
+    const data = Buffer.from(JSON.stringify(slot, null, 2));
+    if (!first) await this.store.write(file, data);
+    else if (!(await this.store.createExclusive(file, data))) throw new StrataError('E_EXISTS', 'this repository already has a master key (made by another process just now)');
     return info(slot);
   }
 

@@ -52,7 +52,7 @@ export interface RepositoryOptions {
 export class Repository {
   readonly clock: Clock;
   readonly keyring: Keyring;
-  private master: Buffer | null = null;
+  private master: Promise<Buffer> | null = null;
   private readonly domains = new Map<string, KeyDomain>();
   private readonly indexes = new Map<string, { index: MasterIndex; files: Set<string> }>();
 
@@ -174,14 +174,23 @@ export class Repository {
 
   // ---- keys and domains ----
 
-  private async masterKey(): Promise<Buffer> {
-    if (this.master) return this.master;
+  /**
+   * The master key, opened (or created) once however many callers ask at the same time: two
+   * encrypted sources added at once must not each create a master key.
+   */
+  private masterKey(): Promise<Buffer> {
+    this.master ??= this.openMasterKey().catch((err: unknown) => {
+      this.master = null;
+      throw err;
+    });
+    return this.master;
+  }
+
+  private async openMasterKey(): Promise<Buffer> {
     if (!this.opts.passphrase) throw new StrataError('E_NEEDS_KEY', 'this chain is encrypted: give the passphrase (STRATA_PASSPHRASE, a key file, or the prompt)');
     const creating = !(await this.keyring.hasKeys());
     const passphrase = await this.opts.passphrase({ creating });
-    if (!creating) this.master = await this.keyring.unlock(passphrase);
-    else this.master = await this.keyring.init(passphrase, this.now());
-    return this.master;
+    return creating ? this.keyring.init(passphrase, this.now()) : this.keyring.unlock(passphrase);
   }
 
   /** Unlocks with the passphrase now (so a wrong one fails before any work). */

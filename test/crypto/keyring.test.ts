@@ -39,7 +39,7 @@ test('a key slot is removed only with the passphrase of another slot, and never 
     await assert.rejects(ring.removeSlot(initial!.id, 'first'), /last key slot/);
     const other = await ring.addPassphrase(ask('first'), ask('second'), 'other', NOW);
     await assert.rejects(ring.removeSlot(other.id, 'second'), /opens no key slot that would remain/);
-    await assert.rejects(ring.removeSlot('key-0000000000000000', 'first'), code('E_NOT_FOUND'));
+    await assert.rejects(ring.removeSlot('key-ffffffffffffffff', 'first'), code('E_NOT_FOUND'));
     await ring.removeSlot(other.id, 'first');
     assert.deepEqual((await ring.list()).map((k) => k.id), [initial!.id]);
   });
@@ -135,6 +135,51 @@ test('adding, changing and removing passphrases leaves every pack, index and sna
       }
     } finally {
       await svc.close();
+    }
+  });
+});
+
+test('two processes creating the master key at once: one wins, the other is refused, and one slot exists', async () => {
+  await withTempDir(async (dir) => {
+    // Two keyrings on one folder stand for two processes: neither sees the other's slot before
+    // it writes its own.
+    const store = new LocalStore(dir);
+    const results = await Promise.allSettled([new Keyring(store).init('one', NOW), new Keyring(new LocalStore(dir)).init('two', NOW)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(won.length, 1, 'exactly one master key was made');
+    assert.ok(results.some((r) => r.status === 'rejected' && code('E_EXISTS')(r.reason)), 'the other init was refused');
+    assert.equal((await new Keyring(store).list()).length, 1);
+    const winner = (won[0] as PromiseFulfilledResult<Buffer>).value;
+    const opened = await new Keyring(store).unlock('one').catch(() => new Keyring(store).unlock('two'));
+    assert.equal(opened.toString('hex'), winner.toString('hex'));
+  });
+});
+
+test('encrypted sources added at once to a repository without keys share one master key, and both chains restore', async () => {
+  await withTempDir(async (dir) => {
+    const home = join(dir, 'home');
+    const imgs = [join(dir, 'a.img'), join(dir, 'b.img')];
+    await createImage(imgs[0]!, 1 * MiB, 31);
+    await createImage(imgs[1]!, 1 * MiB, 32);
+    const svc = await openService(home);
+    try {
+      await Promise.all(imgs.map((path, i) => svc.addSource({ path, name: `disk-${i}`, encrypted: true })));
+      const snaps = await Promise.all(imgs.map((_, i) => svc.createSnapshot(`disk-${i}`)));
+      assert.equal((await svc.repo.keyring.list()).length, 1, 'one key slot');
+      for (const [i, snap] of snaps.entries()) await svc.restore(snap.id, join(dir, `out-${i}.img`));
+    } finally {
+      await svc.close();
+    }
+    // A fresh process (another service) opens both chains with the passphrase.
+    const again = await openService(home);
+    try {
+      for (const [i, path] of imgs.entries()) {
+        const snap = (await again.listSnapshots(`disk-${i}`)).at(-1)!;
+        await again.restore(snap.id, join(dir, `again-${i}.img`));
+        assert.equal(await sha256File(join(dir, `again-${i}.img`)), await sha256File(path));
+      }
+    } finally {
+      await again.close();
     }
   });
 });
