@@ -12,6 +12,7 @@ import { ProgressMeter } from '../snapshot/progress';
 import { fetchLeafBlocks } from './block-fetcher';
 import { WRITES_IN_FLIGHT, writeRuns } from './restore';
 import { writeAll } from '../storage/file-writes';
+import { readFully } from '../storage/file-reads';
 
 export interface RollbackOptions {
   /** Only count what differs; write nothing. */
@@ -95,14 +96,8 @@ async function findDifferences(path: string, snap: SnapshotRecord, leaves: Async
   const readLeaf = async (leafNo: number, buf: Buffer): Promise<Buffer> => {
     const base = leafNo * LEAF_BLOCKS * bs;
     const len = Math.max(0, Math.min(LEAF_BLOCKS * bs, snap.sourceBytes - base));
-    let got = 0;
-    while (got < len) {
-      const { bytesRead } = await fh.read(buf, got, len - got, base + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
     // Bytes past the current end of a shorter image count as zeros.
-    buf.fill(0, got, len);
+    buf.fill(0, await readFully(fh, buf, len, base), len);
     return buf.subarray(0, len);
   };
   let next: Promise<Buffer> | null = null;

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { StrataError } from '../core/errors';
+import { readFully } from '../storage/file-reads';
 import { inspectSource, type SourceInfo } from './inspect';
 
 export const READ_CHUNK = 4 * 1024 * 1024;
@@ -99,13 +100,9 @@ export class BlockReader {
     const want = Math.min(this.chunkBytes, this.info.size - offset);
     if (want <= 0) return Buffer.alloc(0);
     const buf = this.ring ? (await this.ring.take()).subarray(0, want) : Buffer.allocUnsafe(want);
-    let done = 0;
-    while (done < want) {
-      const { bytesRead } = await this.fh!.read(buf, done, want - done, offset + done);
-      if (bytesRead === 0) {
-        throw new StrataError('E_SOURCE_CHANGED', `${this.info.path} shrank while the snapshot was taken (ended at ${offset + done} of ${this.info.size} bytes); the snapshot was abandoned`);
-      }
-      done += bytesRead;
+    const done = await readFully(this.fh!, buf, want, offset);
+    if (done < want) {
+      throw new StrataError('E_SOURCE_CHANGED', `${this.info.path} shrank while the snapshot was taken (ended at ${offset + done} of ${this.info.size} bytes); the snapshot was abandoned`);
     }
     return buf;
   }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { StrataError, fromFsError } from '../core/errors';
 import type { RepoStore } from './store';
 import { syncDir } from './file-writes';
+import { readFully } from './file-reads';
 import { DirectWriter } from './direct-writer';
 
 const MAX_OPEN_READERS = 16;
@@ -128,13 +129,9 @@ export class LocalStore implements RepoStore {
     if (into && into.length < length) throw new RangeError(`reading ${length} bytes of ${name} into ${into.length}`);
     const fh = await this.reader(name);
     const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
-      if (bytesRead === 0) {
-        throw new StrataError('E_CORRUPT', `${name} is shorter than expected: wanted ${length} bytes at offset ${offset}, file ends after ${done}`);
-      }
-      done += bytesRead;
+    const done = await readFully(fh, buf, length, offset);
+    if (done < length) {
+      throw new StrataError('E_CORRUPT', `${name} is shorter than expected: wanted ${length} bytes at offset ${offset}, file ends after ${done}`);
     }
     return buf;
   }
