@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes } from 'node:crypto';
-import { blake3 } from '../core/native';
+import { blake3Into } from '../core/native';
 import { StrataError } from '../core/errors';
 import type { DomainSpec, KeyDomain, Sealer } from './domain';
 import { copyBytes } from '../storage/copy-bytes';
@@ -50,16 +50,18 @@ export class ChainDomain implements KeyDomain {
    * HMAC-SHA256(idKey, BLAKE3(raw)), computed as RFC 2104 defines it from two one-shot hashes
    * over the precomputed padded key blocks: an `Hmac` object per block cost ≈ 2 µs more, a
    * tenth of a second of CPU on a full snapshot of 2 GiB (`test/crypto/content-ids.test.ts`
-   * compares it with `createHmac`).
+   * compares it with `createHmac`). The digests travel as binary (latin1) strings, which Node makes
+   * without a buffer of their own: ≈ 0.3 µs a hash against 1.1 µs for a Buffer result.
    */
   contentId(raw: Buffer): Buffer {
-    blake3(raw).copy(this.inner, HMAC_BLOCK);
-    hash('sha256', this.inner, 'buffer').copy(this.outer, HMAC_BLOCK);
-    return hash('sha256', this.outer, 'buffer');
+    blake3Into(raw, this.inner, HMAC_BLOCK);
+    this.outer.write(hash('sha256', this.inner, 'binary'), HMAC_BLOCK, 'latin1');
+    return Buffer.from(hash('sha256', this.outer, 'binary'), 'latin1');
   }
 
   newSealer(): Sealer {
-    return new ChainSealer(this.subkey(randomBytes(SALT_BYTES)));
+    const salt = randomBytes(SALT_BYTES);
+    return new ChainSealer({ key: this.subkey(salt), salt });
   }
 
   open(sealed: Buffer, aad: Buffer): Buffer {
@@ -69,7 +71,7 @@ export class ChainDomain implements KeyDomain {
     const tag = sealed.subarray(sealed.length - TAG_BYTES);
     const body = sealed.subarray(SALT_BYTES + NONCE_BYTES, sealed.length - TAG_BYTES);
     try {
-      const d = createDecipheriv('aes-256-gcm', this.subkey(salt).key, nonce);
+      const d = createDecipheriv('aes-256-gcm', this.subkey(salt), nonce);
       d.setAAD(aad);
       d.setAuthTag(tag);
       const plain = d.update(body);
@@ -81,15 +83,16 @@ export class ChainDomain implements KeyDomain {
     }
   }
 
-  private subkey(salt: Buffer): { key: Buffer; salt: Buffer } {
-    const hex = salt.toString('hex');
-    let key = this.subkeys.get(hex);
+  /** The subkey of a sealing context's salt, remembered: the records of one writer's context share it. */
+  private subkey(salt: Buffer): Buffer {
+    const name = salt.toString('latin1');
+    let key = this.subkeys.get(name);
     if (!key) {
       key = Buffer.from(hkdfSync('sha256', this.dataKey, salt, 'strata seal v1', 32));
       if (this.subkeys.size > 4096) this.subkeys.clear();
-      this.subkeys.set(hex, key);
+      this.subkeys.set(name, key);
     }
-    return { key, salt: Buffer.from(salt) };
+    return key;
   }
 }
 

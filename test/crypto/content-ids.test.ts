@@ -5,6 +5,8 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { blake3 } from '@napi-rs/blake-hash';
 import { ChainDomain } from '../../engine/crypto/chain-domain';
+import { plainDomain } from '../../engine/crypto/plain-domain';
+import { blake3Into } from '../../engine/core/native';
 import { idKey } from '../../engine/pack/master-index';
 import { createImage } from '../helpers/images';
 import { openService, withTempDir } from '../helpers/home';
@@ -59,4 +61,20 @@ test('an encrypted chain content id is HMAC-SHA256 of the BLAKE3 under the chain
     assert.deepEqual(domain.contentId(raw), want);
     assert.deepEqual(domain.contentId(raw), want, 'the same id again (no state carried between calls)');
   }
+});
+
+test('plaintext ids are BLAKE3 of the bytes: the published digests, and the binding’s own result for every length tried', () => {
+  assert.equal(plainDomain.contentId(Buffer.alloc(0)).toString('hex'), 'af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262');
+  assert.equal(plainDomain.contentId(Buffer.from('abc')).toString('hex'), '6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85');
+  for (const n of [1, 31, 32, 33, 1023, 1024, 1025, 4096, 16383, 16384, 65536, 1 << 20]) {
+    const raw = randomBytes(n);
+    const id = plainDomain.contentId(raw);
+    assert.equal(id.length, 32);
+    assert.deepEqual(id, blake3(raw), `${n} bytes`);
+  }
+  const dest = Buffer.alloc(40, 0xee);
+  const raw = randomBytes(16384);
+  blake3Into(raw, dest, 5);
+  assert.deepEqual(dest.subarray(5, 37), blake3(raw));
+  assert.ok(dest.subarray(0, 5).every((b) => b === 0xee) && dest.subarray(37).every((b) => b === 0xee), 'nothing written outside the 32 bytes');
 });
