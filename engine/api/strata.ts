@@ -1,6 +1,7 @@
 import { StrataError } from '../core/errors';
 import { systemClock, type Clock } from '../core/clock';
 import { newId } from '../core/ids';
+import { byCreation } from '../core/order';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_COMPRESSION, validateBlockSize, validateCompression } from '../core/units';
 import type { Chain, Compression, CheckReport, DeleteResult, Progress, RepositoryInfo, RestoreResult, RollbackResult, Snapshot, SnapshotType, Source } from '../core/types';
 import type { RepoStore } from '../storage/store';
@@ -141,7 +142,7 @@ export class StrataService {
     const exclusive = await this.exclusiveSizes(sources, all, src);
     const shown = src ? all.filter((s) => s.sourceId === src.id) : all;
     const inflight = (await this.repo.listInflight()).filter((r) => !src || r.sourceId === src.id).map(inflightView);
-    return [...shown.map((s) => snapshotView(s, exclusive.get(s.id) ?? 0)), ...inflight].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return [...shown.map((s) => snapshotView(s, exclusive.get(s.id) ?? 0)), ...inflight].sort(byCreation);
   }
 
   private async exclusiveSizes(sources: SourceRecord[], all: SnapshotRecord[], only: SourceRecord | null): Promise<Map<string, number>> {

@@ -13,3 +13,4 @@ export * from './errors';
 export * from './clock';
 export * from './units';
 export * from './ids';
+export * from './order';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { StrataError, isStrataError } from '../core/errors';
 import { newId } from '../core/ids';
+import { byCreation } from '../core/order';
 import type { RepoStore } from '../storage/store';
 import { checkKdf, defaultKdf, deriveKey, unwrapSecret, wrapSecret, type KdfCost, type KdfParams } from './wrap';
 
@@ -60,7 +61,7 @@ export class Keyring {
       }
       out.push(parseSlot(text, name));
     }
-    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return out.sort(byCreation);
   }
 
   async list(): Promise<KeySlotInfo[]> {

@@ -1,4 +1,5 @@
 import type { Policy, Snapshot } from '../core/types';
+import { byCreation } from '../core/order';
 import { selectGfs } from './gfs';
 import { KEEP_FOREVER } from './validate';
 
@@ -45,7 +46,7 @@ export function applyRetention(snapshots: RetentionSnapshot[], policy: Retention
   for (const s of snapshots) bySource.set(s.sourceId, [...(bySource.get(s.sourceId) ?? []), s]);
   const out: RetentionDecision[] = [];
   for (const sourceId of [...bySource.keys()].sort()) {
-    const list = bySource.get(sourceId)!.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    const list = bySource.get(sourceId)!.sort(byCreation);
     out.push(...enforceQuota(judgeSource(list, policy, now, opts.timeZone ?? 'UTC'), list, opts.quota ?? DEFAULT_QUOTA));
   }
   return out;

@@ -12,6 +12,7 @@ import { MasterIndex } from '../pack/master-index';
 import { decodeIndexFile, encodeIndexFile } from '../pack/index-file';
 import { decodeRecord } from '../pack/record';
 import { newFileId } from '../core/ids';
+import { byCreation } from '../core/order';
 import { acquireLock, type Lock, type LockKind } from './lock';
 import { assertRecordUnconverted } from './chain-guard';
 import { withChecksum } from './record-checksum';
@@ -99,7 +100,7 @@ export class Repository {
     const out: SourceRecord[] = [];
     // Only .json: a crash mid-write leaves a ".tmp-" file that is garbage, not a damaged source.
     for (const name of await this.store.list(SOURCES_DIR)) if (name.endsWith('.json')) out.push(await this.readJson<SourceRecord>(name));
-    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return out.sort(byCreation);
   }
 
   async saveSource(rec: SourceRecord): Promise<void> {
@@ -130,7 +131,7 @@ export class Repository {
       })));
       for (const rec of batch) if (rec) out.push(rec);
     }
-    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return out.sort(byCreation);
   }
 
   /** Writes a snapshot record with its checksum (computed here, so every writer has one). */
