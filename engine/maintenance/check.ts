@@ -96,39 +96,57 @@ async function checkDomain(repo: Repository, domain: KeyDomain, snapshots: Snaps
   }
   const scan: DomainScan = { domain, index, snapshots, refsOf: (keys) => whoReferences(repo, domain, index, snapshots, keys) };
   const bad = new Map<string, { kind: CheckProblem['kind']; message: string; file?: string }>();
-  const corruptTrees = new Map<string, string>();
-  // Structure: walk every manifest.
+  // Structure: walk every manifest. A node whose subtree an earlier snapshot walked without
+  // error is not walked again: snapshots of one chain share most of their manifest, and what a
+  // shared node references is recorded in `bad` already (`reportBad` names every snapshot it
+  // affects). Nodes of a walk that failed stay unverified, so each snapshot that reaches them
+  // reports its own damaged manifest.
+  const verified = new Set<string>();
   for (const snap of snapshots) {
     report.snapshotsChecked++;
+    const entered: string[] = [];
     try {
       const ref = repo.openTree(domain, snap);
-      await visitTree(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id), () => true, (_id, leaf) => {
-        for (const blob of leaf.ids()) {
-          const k = idKey(blob);
-          if (!index.getByKey(k)) bad.set(k, { kind: 'missing-blob', message: `block ${blob.toString('hex').slice(0, 16)} is not in the index` });
-        }
+      const enter = (id: Buffer): boolean => {
+        const k = idKey(id);
+        if (verified.has(k)) return false;
+        entered.push(k);
+        return true;
+      };
+      await visitTree(Buffer.from(ref.root, 'hex'), ref.height, (id) => repo.readBlob(domain, index, id), enter, (_id, leaf) => {
+        leaf.forEachId((bytes, at) => {
+          if (index.hasAt(bytes, at)) return;
+          bad.set(bytes.toString('latin1', at, at + 32), { kind: 'missing-blob', message: `block ${bytes.toString('hex', at, at + 8)} is not in the index` });
+        });
       });
+      for (const k of entered) verified.add(k);
     } catch (err) {
-      corruptTrees.set(snap.id, (err as Error).message);
       report.problems.push({ kind: 'corrupt-manifest', message: `the manifest of ${snap.name} (${snap.id}) cannot be read: ${(err as Error).message}`, file: (err as { details?: { file?: string } }).details?.file, snapshots: [snap.id] });
     }
   }
-  // Packs: present and long enough; with readData, every record verified.
-  const byPack = new Map<string, [string, IndexEntry][]>();
-  for (const [k, e] of index) {
-    const list = byPack.get(e.pack);
-    if (list) list.push([k, e]);
-    else byPack.set(e.pack, [[k, e]]);
-  }
+  // Packs: present and long enough; with readData, every record verified. Entries are grouped
+  // by pack from the index's columns (no string or object per entry unless data is read).
+  const byPack = new Map<string, { end: number; entries: [string, IndexEntry][] }>();
+  index.forEachEntry((ids, idAt, pack, offset, length, rawLength, type) => {
+    let p = byPack.get(pack);
+    if (!p) byPack.set(pack, (p = { end: 0, entries: [] }));
+    p.end = Math.max(p.end, offset + length);
+    if (opts.readData) p.entries.push([Buffer.from(ids.subarray(idAt, idAt + 32)).toString('latin1'), { pack, offset, length, rawLength, type: type as IndexEntry['type'] }]);
+  });
+  const entriesOf = (pack: string): [string, IndexEntry][] => {
+    const out: [string, IndexEntry][] = [];
+    for (const [k, e] of index) if (e.pack === pack) out.push([k, e]);
+    return out;
+  };
   let done = 0;
-  for (const [pack, entries] of byPack) {
+  for (const [pack, { end, entries }] of byPack) {
     const file = packPath(domain.name, pack);
     report.packsChecked++;
     const size = await repo.store.size(file).catch(() => -1);
     if (size < 0) {
-      for (const [k] of entries) bad.set(k, { kind: 'missing-pack', message: `pack ${file} is missing`, file });
-    } else if (entries.some(([, e]) => e.offset + e.length > size)) {
-      for (const [k, e] of entries) if (e.offset + e.length > size) bad.set(k, { kind: 'corrupt-pack', message: `pack ${file} is truncated`, file });
+      for (const [k] of entriesOf(pack)) bad.set(k, { kind: 'missing-pack', message: `pack ${file} is missing`, file });
+    } else if (end > size) {
+      for (const [k, e] of entriesOf(pack)) if (e.offset + e.length > size) bad.set(k, { kind: 'corrupt-pack', message: `pack ${file} is truncated`, file });
     } else if (opts.readData) {
       await verifyPack(repo, domain, file, size, entries, bad, report);
     }

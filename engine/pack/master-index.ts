@@ -52,6 +52,11 @@ export class MasterIndex {
     return this.find(id, 0) >= 0;
   }
 
+  /** Like `has`, for the id at `at` in `bytes`. */
+  hasAt(bytes: Uint8Array, at: number): boolean {
+    return this.find(bytes, at) >= 0;
+  }
+
   get(id: Uint8Array): IndexEntry | undefined {
     const e = this.find(id, 0);
     return e >= 0 ? this.entry(e) : undefined;

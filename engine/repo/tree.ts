@@ -61,6 +61,14 @@ export class Leaf {
     return this.buf.subarray(o + 8, o + ENTRY);
   }
 
+  /** Calls `fn` with each non-zero block's id as the 32 bytes at `at` in `bytes`, in order: no buffer per id. */
+  forEachId(fn: (bytes: Buffer, at: number) => void): void {
+    for (let i = 0; i < this.count; i++) {
+      const o = this.offsets[i]!;
+      if (o >= 0) fn(this.buf, o + 8);
+    }
+  }
+
   /** Ids of the non-zero blocks, in order. */
   *ids(): IterableIterator<Buffer> {
     for (let i = 0; i < this.count; i++) if (this.offsets[i]! >= 0) yield this.id(i);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { StrataService } from '../../engine/api/strata';
 import { isStrataError } from '../../engine/core/errors';
 import { repairIndex } from '../../engine/maintenance/repair';
-import { BlobType, RECORD_HEADER_BYTES, readHeader } from '../../engine/pack/record';
+import { BlobType, RECORD_HEADER_BYTES, decodeRecord, readHeader } from '../../engine/pack/record';
+import { plainDomain } from '../../engine/crypto/plain-domain';
 import { runCli } from '../helpers/cli';
 import { openService, withTempDir } from '../helpers/home';
 import { createImage, mutateImage, rng, sha256File } from '../helpers/images';
@@ -140,6 +141,50 @@ test('a damaged manifest node names its snapshot; the others restore', async () 
     assert.ok(report.problems.some((p) => p.kind === 'corrupt-manifest' && p.snapshots.includes(last)), JSON.stringify(report.problems));
     assert.deepEqual(affected(report), new Set([last]));
     assert.deepEqual(await restoreAll(f), new Set([last]));
+  });
+});
+
+test('a damaged manifest leaf that two snapshots share names both, though check walks it once', async () => {
+  await withTempDir(async (dir) => {
+    // 32 MiB of 16 KiB blocks: two manifest leaves under one root. The second snapshot changes
+    // only the first leaf's blocks, so it shares the second leaf with the first snapshot.
+    const img = join(dir, 'disk.img');
+    await createImage(img, 32 * MiB, 31);
+    const svc = await openService(join(dir, 'home'));
+    try {
+      await svc.addSource({ path: img, name: 'disk', blockSize: 16 * 1024 });
+      const first = await svc.createSnapshot('disk');
+      const fh = await fsp.open(img, 'r+');
+      await fh.write(Buffer.alloc(64 * 1024, 0x77), 0, 64 * 1024, 3 * MiB);
+      await fh.close();
+      const second = await svc.createSnapshot('disk');
+      assert.equal((await svc.check()).ok, true, 'an undamaged repository checks clean');
+
+      const trees = new Map<string, { pack: string; offset: number; raw: Buffer }>();
+      for (const pack of await files(join(dir, 'home', 'repository'), 'packs')) {
+        const buf = await fsp.readFile(pack);
+        for (let o = 0; o < buf.length; ) {
+          const h = readHeader(buf.subarray(o, o + RECORD_HEADER_BYTES), pack);
+          const record = buf.subarray(o, o + RECORD_HEADER_BYTES + h.payloadLength);
+          if (h.type === BlobType.tree) trees.set(h.id.toString('hex'), { pack, offset: o, raw: decodeRecord(record, plainDomain, h.id, pack).raw });
+          o += record.length;
+        }
+      }
+      // Interior node: 'N' | version | level | count u32 | child ids; the second child is the shared leaf.
+      const childOf = (root: string, i: number) => trees.get(root)!.raw.subarray(7 + 32 * i, 7 + 32 * (i + 1)).toString('hex');
+      const [r1, r2] = [(await svc.snapshotRecord(first.id)).tree!.root, (await svc.snapshotRecord(second.id)).tree!.root];
+      assert.notEqual(childOf(r1, 0), childOf(r2, 0), 'the first leaf changed');
+      const shared = childOf(r1, 1);
+      assert.equal(childOf(r2, 1), shared, 'the second leaf is shared');
+
+      const at = trees.get(shared)!;
+      await flip(at.pack, at.offset + RECORD_HEADER_BYTES + 2);
+      const report = await svc.check();
+      const damaged = report.problems.filter((p) => p.kind === 'corrupt-manifest').flatMap((p) => p.snapshots);
+      assert.deepEqual(new Set(damaged), new Set([first.id, second.id]), JSON.stringify(report.problems));
+    } finally {
+      await svc.close();
+    }
   });
 });
 
