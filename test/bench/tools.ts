@@ -18,6 +18,11 @@ export interface Tool {
   readonly repo: string;
   /** Everything the tool keeps between commands: the repository and any local cache or state. */
   readonly state: string[];
+  /**
+   * A command that does no work but load the tool (its executable, libraries and modules), run
+   * untimed before each warm step so that the program's files are cached like its inputs.
+   */
+  readonly warmUp: [string, string[]];
 }
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -33,6 +38,7 @@ export function strata(dir: string, encrypted: boolean, compression?: 'zstd'): T
     name: encrypted ? 'strata (encrypted)' : compression ? `strata (${compression})` : 'strata',
     repo: join(home, 'repository'),
     state: [home],
+    warmUp: [process.execPath, [STRATA_BIN, '--help']],
     async init() {
       await fsp.mkdir(home, { recursive: true });
     },
@@ -58,6 +64,7 @@ export function restic(dir: string): Tool {
     name: 'restic',
     repo,
     state: [repo, env.RESTIC_CACHE_DIR],
+    warmUp: ['restic', ['version']],
     async init() {
       const r = await run('restic', ['-r', repo, 'init'], { env });
       if (r.code !== 0) throw new Error(`restic init failed: ${r.stderr}`);
@@ -82,6 +89,7 @@ export function borg(dir: string): Tool {
     name: 'borg',
     repo,
     state: [repo, env.BORG_BASE_DIR],
+    warmUp: ['borg', ['--version']],
     async init() {
       const r = await run('borg', ['init', '--encryption', 'none', repo], { env });
       if (r.code !== 0) throw new Error(`borg init failed: ${r.stderr}`);
