@@ -60,8 +60,9 @@ async function dropCaches(): Promise<boolean> {
  * dirty is written back, the page cache is emptied (where allowed) and the step's inputs (the
  * image, for a backup, and the repository and the tool's caches) are read back in, and the tool
  * itself is loaded once (`warmUp`: its executable, libraries and modules, which emptying the
- * cache evicts too; reading them from the disk cost each Strata command ≈ 0.15 s, borg's the
- * same, restic's single binary ≈ 0.03 s). So each step reads from a warm cache with the same free
+ * cache evicts too; reading them from the disk cost each Strata command ≈ 0.06 s here, since
+ * the harness's own Node stays cached, each borg command ≈ 0.15 s, each restic command ≈ 0.03 s).
+ * So each step reads from a warm cache with the same free
  * memory, and no tool pays for another's writes or for reclaiming cache another left behind (on
  * this VM that reclaim costs whichever process needs fresh pages a second or more). `cold` leaves
  * the inputs and the program out: a restore that reads every pack from the disk, as the first

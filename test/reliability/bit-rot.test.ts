@@ -78,6 +78,21 @@ async function restoreAll(f: Fixture): Promise<Set<string>> {
   return failed;
 }
 
+/** Every manifest node in the repository's (plaintext) packs, by id in hex: where it lies and its decoded bytes. */
+async function treeRecords(repo: string): Promise<Map<string, { pack: string; offset: number; raw: Buffer }>> {
+  const trees = new Map<string, { pack: string; offset: number; raw: Buffer }>();
+  for (const pack of await files(repo, 'packs')) {
+    const buf = await fsp.readFile(pack);
+    for (let o = 0; o < buf.length; ) {
+      const h = readHeader(buf.subarray(o, o + RECORD_HEADER_BYTES), pack);
+      const record = buf.subarray(o, o + RECORD_HEADER_BYTES + h.payloadLength);
+      if (h.type === BlobType.tree) trees.set(h.id.toString('hex'), { pack, offset: o, raw: decodeRecord(record, plainDomain, h.id, pack).raw });
+      o += record.length;
+    }
+  }
+  return trees;
+}
+
 function affected(report: { problems: { snapshots: string[] }[] }): Set<string> {
   return new Set(report.problems.flatMap((p) => p.snapshots));
 }
@@ -125,16 +140,7 @@ test('a damaged index file is named, and repair index rebuilds it from the packs
 test('a damaged manifest node names its snapshot; the others restore', async () => {
   await withFixture(async (f) => {
     const last = [...f.hashes.keys()].at(-1)!;
-    // The last tree record written belongs to the last snapshot: its manifest root.
-    let target: { pack: string; offset: number } | null = null;
-    for (const pack of await files(f.repo, 'packs')) {
-      const buf = await fsp.readFile(pack);
-      for (let o = 0; o < buf.length; ) {
-        const h = readHeader(buf.subarray(o, o + RECORD_HEADER_BYTES), pack);
-        if (h.type === BlobType.tree && (await f.svc.snapshotRecord(last)).tree?.root === h.id.toString('hex')) target = { pack, offset: o };
-        o += RECORD_HEADER_BYTES + h.payloadLength;
-      }
-    }
+    const target = (await treeRecords(f.repo)).get((await f.svc.snapshotRecord(last)).tree?.root ?? '');
     assert.ok(target, 'the root node of the last manifest is found');
     await flip(target.pack, target.offset + RECORD_HEADER_BYTES + 2);
     const report = await f.svc.check({ readData: true });
@@ -160,16 +166,7 @@ test('a damaged manifest leaf that two snapshots share names both, though check 
       const second = await svc.createSnapshot('disk');
       assert.equal((await svc.check()).ok, true, 'an undamaged repository checks clean');
 
-      const trees = new Map<string, { pack: string; offset: number; raw: Buffer }>();
-      for (const pack of await files(join(dir, 'home', 'repository'), 'packs')) {
-        const buf = await fsp.readFile(pack);
-        for (let o = 0; o < buf.length; ) {
-          const h = readHeader(buf.subarray(o, o + RECORD_HEADER_BYTES), pack);
-          const record = buf.subarray(o, o + RECORD_HEADER_BYTES + h.payloadLength);
-          if (h.type === BlobType.tree) trees.set(h.id.toString('hex'), { pack, offset: o, raw: decodeRecord(record, plainDomain, h.id, pack).raw });
-          o += record.length;
-        }
-      }
+      const trees = await treeRecords(join(dir, 'home', 'repository'));
       // Interior node: 'N' | version | level | count u32 | child ids; the second child is the shared leaf.
       const childOf = (root: string, i: number) => trees.get(root)!.raw.subarray(7 + 32 * i, 7 + 32 * (i + 1)).toString('hex');
       const [r1, r2] = [(await svc.snapshotRecord(first.id)).tree!.root, (await svc.snapshotRecord(second.id)).tree!.root];
