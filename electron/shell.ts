@@ -81,7 +81,7 @@ export class Shell {
       return;
     }
     try {
-      this.tray = new StrataTray(trayModel(this.status.trayInput(systemClock.now())), (a) => void this.act(a), () => this.open());
+      this.tray = new StrataTray(trayModel(this.status.trayInput(systemClock.now())), (a) => this.inBackground(this.act(a), `tray action ${a}`), () => this.open());
     } catch (err) {
       console.warn(`strata: no tray icon (${(err as Error).message}); the window stays open instead`);
     }
@@ -100,8 +100,8 @@ export class Shell {
       this.redraw();
     });
     this.client.on('catalogChanged', ({ what }) => {
-      if (what === 'sources') void this.refresh();
-      if (what === 'settings') void this.client.call('getSettings').then((s) => this.settings.apply(s));
+      if (what === 'sources') this.inBackground(this.refresh(), 'refreshing the disks');
+      if (what === 'settings') this.inBackground(this.client.call('getSettings').then((s) => this.settings.apply(s)), 'reading the settings');
     });
   }
 
@@ -110,6 +110,14 @@ export class Shell {
     this.status.setSourceCount(this.sources.length);
     this.status.setScheduler(await this.client.call('schedulerState'));
     this.redraw();
+  }
+
+  /**
+   * Work started from an event or a tray click, which nothing awaits: a failure is logged, not
+   * left as an unhandled rejection (as when the engine host stops while the app quits).
+   */
+  private inBackground(work: Promise<unknown>, what: string): void {
+    work.catch((err: unknown) => console.error(`strata: ${what} failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   private redraw(): void {
