@@ -68,7 +68,7 @@ test('Argon2id derives the reference implementation\'s answer (phc-winner-argon2
 test('new slots use Argon2id; a slot made with scrypt still opens, and only with its passphrase', async () => {
   const saved = process.env.STRATA_TEST_FAST_KDF;
   delete process.env.STRATA_TEST_FAST_KDF;
-  assert.deepEqual(defaultKdf(), { name: 'argon2id', m: 2 ** 17, t: 3, p: 4 }, 'production cost: 128 MiB, 3 passes, 4 lanes');
+  assert.deepEqual(defaultKdf(), { name: 'argon2id', m: 2 ** 16, t: 3, p: 4 }, 'production cost: RFC 9106\'s second recommended setting, 64 MiB, 3 passes, 4 lanes');
   process.env.STRATA_TEST_FAST_KDF = saved;
   await withTempDir(async (dir) => {
     const ring = new Keyring(new LocalStore(dir));
@@ -87,6 +87,12 @@ test('new slots use Argon2id; a slot made with scrypt still opens, and only with
     await ring.changePassphrase('old one', ask('old two'), NOW);
     assert.deepEqual((await ring.list()).map((k) => k.kdf.name), ['argon2id', 'argon2id']);
     assert.equal((await ring.unlock('old two')).toString('hex'), master.toString('hex'));
+    // A slot made with another Argon2id cost (as the 128 MiB slots of earlier versions) opens with its own.
+    const other = 'key-fedcba9876543210';
+    const cost: KdfParams = { name: 'argon2id', m: 256, t: 2, p: 2, salt: Buffer.alloc(16, 9).toString('base64') };
+    const costly = { format: 1, id: other, label: 'earlier cost', createdAt: NOW.toISOString(), kdf: cost, wrappedKey: wrapSecret(await deriveKey('earlier', cost), master, `strata key slot ${other}`) };
+    await fsp.writeFile(join(dir, 'keys', `${other}.json`), JSON.stringify(costly));
+    assert.equal((await ring.unlock('earlier')).toString('hex'), master.toString('hex'));
   });
 });
 
