@@ -10,7 +10,7 @@ import { holderGone, staleLocks } from '../repo/lock';
 import type { Repository } from '../repo/repository';
 import type { SnapshotRecord, SourceRecord } from '../repo/records';
 import { checksumMismatch } from '../repo/record-checksum';
-import { visitTree } from '../repo/tree-io';
+import { LEAVES_READ_AHEAD, visitTree } from '../repo/tree-io';
 
 export interface CheckOptions {
   readData?: boolean;
@@ -118,7 +118,7 @@ async function checkDomain(repo: Repository, domain: KeyDomain, snapshots: Snaps
           if (index.hasAt(bytes, at)) return;
           bad.set(bytes.toString('latin1', at, at + 32), { kind: 'missing-blob', message: `block ${bytes.toString('hex', at, at + 8)} is not in the index` });
         });
-      });
+      }, LEAVES_READ_AHEAD);
       for (const k of entered) verified.add(k);
     } catch (err) {
       report.problems.push({ kind: 'corrupt-manifest', message: `the manifest of ${snap.name} (${snap.id}) cannot be read: ${(err as Error).message}`, file: (err as { details?: { file?: string } }).details?.file, snapshots: [snap.id] });

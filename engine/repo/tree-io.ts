@@ -84,7 +84,10 @@ export async function* walkLeaves(root: Buffer, height: number, get: GetNode): A
 
 /**
  * Visits every node of a tree, top-down. `enter` returns false to skip a node's children
- * (used to avoid re-walking shared subtrees). Leaves are passed decoded.
+ * (used to avoid re-walking shared subtrees). Leaves are passed decoded. With `readAhead` above
+ * 1, up to that many leaves of a node are entered and read at once, so `enter` runs for a leaf
+ * before the leaves just before it reach `onLeaf`; a walk that fails has entered leaves it never
+ * read.
  */
 export async function visitTree(
   root: Buffer,
@@ -92,6 +95,7 @@ export async function visitTree(
   get: GetNode,
   enter: (id: Buffer, isLeaf: boolean) => boolean,
   onLeaf: (id: Buffer, leaf: Leaf) => void,
+  readAhead = 1,
 ): Promise<void> {
   if (!enter(root, height === 0)) return;
   const bytes = await get(root);
@@ -101,5 +105,24 @@ export async function visitTree(
   }
   const node = decodeInterior(bytes);
   if (node.level !== height) throw new StrataError('E_CORRUPT', `manifest node at level ${node.level}, expected ${height}`);
-  for (const child of node.children) await visitTree(Buffer.from(child), height - 1, get, enter, onLeaf);
+  if (height > 1 || readAhead <= 1) {
+    for (const child of node.children) await visitTree(Buffer.from(child), height - 1, get, enter, onLeaf, readAhead);
+    return;
+  }
+  const reads: { id: Buffer; bytes: Promise<Buffer> }[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (next < node.children.length && reads.length < readAhead) {
+      const id = Buffer.from(node.children[next++]!);
+      if (!enter(id, true)) continue;
+      const read = get(id);
+      // A walk left early (a read before this one failed) leaves reads no one awaits.
+      read.catch(() => undefined);
+      reads.push({ id, bytes: read });
+    }
+  };
+  for (fill(); reads.length > 0; fill()) {
+    const { id, bytes: read } = reads.shift()!;
+    onLeaf(id, decodeLeaf(await read));
+  }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { FANOUT, LEAF_BLOCKS, LeafBuilder, decodeLeaf, treeHeight } from '../../engine/repo/tree';
-import { LEAVES_READ_AHEAD, TreeBuilder, walkLeaves } from '../../engine/repo/tree-io';
+import { LEAVES_READ_AHEAD, TreeBuilder, visitTree, walkLeaves } from '../../engine/repo/tree-io';
 
 function memoryNodes() {
   const nodes = new Map<string, Buffer>();
@@ -144,4 +144,42 @@ test('a walk reads a few leaves ahead, never more, and a failed read fails it on
   for await (const _ of early) if (++n === 2) break;
   await new Promise((r) => setImmediate(r));
   assert.equal(n, 2);
+});
+
+test('a visit with read-ahead reads up to that many entered leaves at once, in order, skips what enter refuses, and fails at a broken leaf', async () => {
+  const { put, get } = memoryNodes();
+  const builder = new TreeBuilder(put);
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const id = await put(leafFor(i));
+    ids.push(id.toString('hex'));
+    await builder.addLeaf(id);
+  }
+  const { root, height } = await builder.finish();
+  const visit = async (readAhead?: number) => {
+    let inFlight = 0;
+    let most = 0;
+    const leafReads: number[] = [];
+    const slow = async (id: Buffer) => {
+      const n = ids.indexOf(id.toString('hex'));
+      if (n >= 0) leafReads.push(n);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      if (n === 9) throw new Error('I/O error reading leaf 9');
+      return get(id);
+    };
+    const seen: bigint[] = [];
+    // Leaf 4 was verified by an earlier walk: its subtree is skipped.
+    const enter = (id: Buffer) => ids.indexOf(id.toString('hex')) !== 4;
+    await assert.rejects(visitTree(root, height, slow, enter, (_id, leaf) => seen.push(leaf.fingerprint(1)), readAhead), /leaf 9/);
+    assert.deepEqual(seen, [0n, 1n, 2n, 3n, 5n, 6n, 7n, 8n], 'every leaf before the broken one, in order, but the skipped one');
+    assert.ok(!leafReads.includes(4), 'a leaf enter refused is never read');
+    return { most, leafReads };
+  };
+  assert.equal((await visit()).most, 1, 'by default one node at a time');
+  const ahead = await visit(LEAVES_READ_AHEAD);
+  assert.equal(ahead.most, LEAVES_READ_AHEAD, 'leaves read together');
+  assert.ok(Math.max(...ahead.leafReads) <= 9 + LEAVES_READ_AHEAD, 'no read past the window after the broken leaf');
 });
