@@ -91,6 +91,10 @@ export async function restoreSnapshot(repo: Repository, source: SourceRecord, sn
     meter.update(snap.sourceBytes, true);
     return { snapshotId: snap.id, target: target.path, bytesWritten, blocksWritten, zeroBlocks, verified: true };
   } catch (err) {
+    // Small writes still held are dropped: nothing more is written once the restore has failed.
+    const unfinished = out;
+    out = null;
+    await unfinished?.abandon().catch(() => undefined);
     if (target.kind !== 'device') await fsp.rm(writePath, { force: true }).catch(() => undefined);
     // What the OS refused while writing the target (a full disk, a read-only file system).
     throw isSystemError(err) ? fromFsError(err, `restoring to ${target.path}`) : err;

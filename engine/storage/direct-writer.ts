@@ -250,6 +250,20 @@ export class DirectWriter {
     await this.fh.datasync();
   }
 
+  /**
+   * Closes both handles without writing out what is held (a restore that failed or was cancelled
+   * issues no write after it stopped); a write-out already going finishes first.
+   */
+  async abandon(): Promise<void> {
+    this.held = null;
+    try {
+      await this.writingHeld?.catch(() => undefined);
+    } finally {
+      await this.dropDirect();
+      await this.fh.close();
+    }
+  }
+
   /** Closes both handles, after writing out what is held. */
   async close(): Promise<void> {
     try {

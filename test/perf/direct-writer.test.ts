@@ -141,3 +141,26 @@ test('a writer that defers small writes holds them until sync (or until 32 MiB a
     }
   });
 });
+
+test('abandoning a writer drops the small writes it holds and writes nothing more; closing writes them', async () => {
+  await withTempDir(async (dir) => {
+    const small = randomBytes(4096);
+    const large = Buffer.alloc(DIRECT_ALIGN * 256, 7);
+    for (const ending of ['abandon', 'close'] as const) {
+      const path = join(dir, `out-${ending}.bin`);
+      const w = await DirectWriter.open(path, 'wx', 0o600, 'a test file', { deferSmall: true });
+      await w.fh.truncate(2 * MiB);
+      await w.writeAt([large], 0);
+      await w.writeAt([small], MiB);
+      const direct = w.isDirect;
+      if (ending === 'abandon') await w.abandon();
+      else await w.close();
+      const bytes = await fsp.readFile(path);
+      assert.ok(bytes.subarray(0, large.length).equals(large), `${ending}: the large write is in place`);
+      const tail = bytes.subarray(MiB, MiB + small.length);
+      // Held only where writes go around the cache; elsewhere a small write goes out at once.
+      if (ending === 'close' || !direct) assert.ok(tail.equals(small), `${ending}: the small write is in place`);
+      else assert.ok(tail.every((b) => b === 0), 'abandon: the held small write never reached the file');
+    }
+  });
+});
