@@ -26,6 +26,19 @@ function leafFor(n: number): Buffer {
   return b.encode();
 }
 
+/** A tree of 20 leaves under one interior node, its leaves' ids (hex) in order. */
+async function twentyLeaves() {
+  const { put, get } = memoryNodes();
+  const builder = new TreeBuilder(put);
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const id = await put(leafFor(i));
+    ids.push(id.toString('hex'));
+    await builder.addLeaf(id);
+  }
+  return { get, ids, ...(await builder.finish()) };
+}
+
 const cases = [1, 2, FANOUT - 1, FANOUT, FANOUT + 1, 2 * FANOUT + 7];
 
 for (const leaves of cases) {
@@ -105,15 +118,7 @@ test('a leaf tells whether a block kept its fingerprint, and an unchanged block 
 });
 
 test('a walk reads a few leaves ahead, never more, and a failed read fails it only when its leaf is reached', async () => {
-  const { put, get } = memoryNodes();
-  const builder = new TreeBuilder(put);
-  const ids: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    const id = await put(leafFor(i));
-    ids.push(id.toString('hex'));
-    await builder.addLeaf(id);
-  }
-  const { root, height } = await builder.finish();
+  const { get, ids, root, height } = await twentyLeaves();
   assert.equal(height, 1);
   const broken = ids[9]!;
   let leafReads = 0;
@@ -147,15 +152,7 @@ test('a walk reads a few leaves ahead, never more, and a failed read fails it on
 });
 
 test('a visit with read-ahead reads up to that many entered leaves at once, in order, skips what enter refuses, and fails at a broken leaf', async () => {
-  const { put, get } = memoryNodes();
-  const builder = new TreeBuilder(put);
-  const ids: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    const id = await put(leafFor(i));
-    ids.push(id.toString('hex'));
-    await builder.addLeaf(id);
-  }
-  const { root, height } = await builder.finish();
+  const { get, ids, root, height } = await twentyLeaves();
   const visit = async (readAhead?: number) => {
     let inFlight = 0;
     let most = 0;
