@@ -28,6 +28,15 @@ export async function computeRefs(repo: Repository, domain: KeyDomain, index: Ma
   const snapOwner = new Map<string, number>();
   const chainOwner = new Map<string, number>();
   const chainSets = new Map<string, Set<string>>();
+  /**
+   * The same, for manifest nodes as the walks met them. Whether a node's subtree is walked again
+   * depends on these alone: in a plaintext chain a block can have a node's id (its bytes are the
+   * node's encoding, which anyone who writes to the disk can arrange), and that block's mark
+   * must not stand for a walk of the node's subtree.
+   */
+  const nodeSnapOwner = new Map<string, number>();
+  const nodeChainOwner = new Map<string, number>();
+  const nodesWalked = new Map<string, Set<string>>();
   const chains = [...new Set(snapshots.map((s) => s.sourceId))];
   const missing = new Map<string, string[]>();
   const get = (id: Buffer) => repo.readBlob(domain, index, id);
@@ -37,16 +46,11 @@ export async function computeRefs(repo: Repository, domain: KeyDomain, index: Ma
     const ci = chains.indexOf(snap.sourceId);
     const seenInChain = chainSets.get(snap.sourceId) ?? new Set<string>();
     chainSets.set(snap.sourceId, seenInChain);
-    const mark = (k: string): boolean => {
+    const walkedInChain = nodesWalked.get(snap.sourceId) ?? new Set<string>();
+    nodesWalked.set(snap.sourceId, walkedInChain);
+    const mark = (k: string): void => {
       seenInChain.add(k);
-      const so = snapOwner.get(k);
-      const co = chainOwner.get(k);
-      const nextSo = so === undefined ? si : so === si ? si : SHARED;
-      const nextCo = co === undefined ? ci : co === ci ? ci : SHARED;
-      const changed = so !== nextSo || co !== nextCo;
-      snapOwner.set(k, nextSo);
-      chainOwner.set(k, nextCo);
-      return changed;
+      own(snapOwner, chainOwner, k, si, ci);
     };
     const ref = repo.openTree(domain, snap);
     const lost: string[] = [];
@@ -58,8 +62,10 @@ export async function computeRefs(repo: Repository, domain: KeyDomain, index: Ma
       // otherwise everything below it is already marked the same way.
       (id) => {
         const k = idKey(id);
-        const firstInChain = !seenInChain.has(k);
-        return mark(k) || firstInChain;
+        mark(k);
+        const firstInChain = !walkedInChain.has(k);
+        walkedInChain.add(k);
+        return own(nodeSnapOwner, nodeChainOwner, k, si, ci) || firstInChain;
       },
       (_id, leaf) => {
         for (const blob of leaf.ids()) {
@@ -93,4 +99,18 @@ export async function computeRefs(repo: Repository, domain: KeyDomain, index: Ma
     return out;
   };
   return { exclusiveBytes, chainBytes, live: new Set(snapOwner.keys()), missing, liveWithout };
+}
+
+/**
+ * Records that snapshot `si` of chain `ci` references `k`: its owner becomes that snapshot (or
+ * chain) if it had none, SHARED if it had another. Returns whether either owner changed.
+ */
+function own(snapOwner: Map<string, number>, chainOwner: Map<string, number>, k: string, si: number, ci: number): boolean {
+  const so = snapOwner.get(k);
+  const co = chainOwner.get(k);
+  const nextSo = so === undefined ? si : so === si ? si : SHARED;
+  const nextCo = co === undefined ? ci : co === ci ? ci : SHARED;
+  snapOwner.set(k, nextSo);
+  chainOwner.set(k, nextCo);
+  return so !== nextSo || co !== nextCo;
 }
