@@ -2,7 +2,7 @@ import type { KeyDomain } from '../crypto/domain';
 import { idKey, type MasterIndex } from '../pack/master-index';
 import type { Repository } from '../repo/repository';
 import type { SnapshotRecord } from '../repo/records';
-import { visitTree } from '../repo/tree-io';
+import { LEAVES_READ_AHEAD, visitTree } from '../repo/tree-io';
 
 const SHARED = -1;
 
@@ -74,6 +74,9 @@ export async function computeRefs(repo: Repository, domain: KeyDomain, index: Ma
           mark(k);
         }
       },
+      // Leaves are entered ahead of the ones before them reaching `onLeaf`: whether a node is
+      // walked depends only on the nodes' own marks, which stay in walk order.
+      LEAVES_READ_AHEAD,
     );
     if (lost.length > 0) missing.set(snap.id, lost);
   }
