@@ -69,16 +69,31 @@ export async function* walkLeaves(root: Buffer, height: number, get: GetNode): A
     for (const child of node.children) yield* walkLeaves(Buffer.from(child), height - 1, get);
     return;
   }
-  const ids = node.children.map((c) => Buffer.from(c));
-  const reads: Promise<Buffer>[] = [];
-  for (let next = 0, done = 0; done < ids.length; done++) {
-    while (next < ids.length && next - done < LEAVES_READ_AHEAD) {
-      const read = get(ids[next++]!);
-      // A walk left early (its caller failed or stopped) leaves reads no one awaits.
+  for await (const { id, bytes } of readInOrder(node.children, get, LEAVES_READ_AHEAD)) yield { id, leaf: decodeLeaf(bytes) };
+}
+
+/**
+ * Reads the nodes `ids` names, in order, with up to `ahead` reads in flight. `accept` is asked
+ * for each id as its read would be issued; one it refuses is skipped. A read that failed fails
+ * the walk when its turn comes.
+ */
+async function* readInOrder(ids: readonly Uint8Array[], get: GetNode, ahead: number, accept: (id: Buffer) => boolean = () => true): AsyncGenerator<{ id: Buffer; bytes: Buffer }> {
+  const reads: { id: Buffer; bytes: Promise<Buffer> }[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (next < ids.length && reads.length < ahead) {
+      const id = Buffer.from(ids[next++]!);
+      if (!accept(id)) continue;
+      const read = get(id);
+      // A walk left early (its caller failed or stopped, or a read before this one failed)
+      // leaves reads no one awaits.
       read.catch(() => undefined);
-      reads.push(read);
+      reads.push({ id, bytes: read });
     }
-    yield { id: ids[done]!, leaf: decodeLeaf(await reads.shift()!) };
+  };
+  for (fill(); reads.length > 0; fill()) {
+    const { id, bytes } = reads.shift()!;
+    yield { id, bytes: await bytes };
   }
 }
 
@@ -105,24 +120,9 @@ export async function visitTree(
   }
   const node = decodeInterior(bytes);
   if (node.level !== height) throw new StrataError('E_CORRUPT', `manifest node at level ${node.level}, expected ${height}`);
-  if (height > 1 || readAhead <= 1) {
+  if (height > 1) {
     for (const child of node.children) await visitTree(Buffer.from(child), height - 1, get, enter, onLeaf, readAhead);
     return;
   }
-  const reads: { id: Buffer; bytes: Promise<Buffer> }[] = [];
-  let next = 0;
-  const fill = (): void => {
-    while (next < node.children.length && reads.length < readAhead) {
-      const id = Buffer.from(node.children[next++]!);
-      if (!enter(id, true)) continue;
-      const read = get(id);
-      // A walk left early (a read before this one failed) leaves reads no one awaits.
-      read.catch(() => undefined);
-      reads.push({ id, bytes: read });
-    }
-  };
-  for (fill(); reads.length > 0; fill()) {
-    const { id, bytes: read } = reads.shift()!;
-    onLeaf(id, decodeLeaf(await read));
-  }
+  for await (const { id, bytes } of readInOrder(node.children, get, Math.max(1, readAhead), (id) => enter(id, true))) onLeaf(id, decodeLeaf(bytes));
 }
