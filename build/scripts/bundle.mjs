@@ -1,7 +1,9 @@
 // Bundles the CLI, the engine worker and the Electron shell with esbuild, and the renderer with Vite.
 // Native modules stay external: they are loaded from node_modules (unpacked from asar when packaged).
+// Builds the AES-GCM binding (engine/crypto/native) beside the bundles where a compiler is found.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -37,3 +39,29 @@ if (existsSync(join(root, 'renderer', 'index.html')) && !process.argv.includes('
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 }
+
+/**
+ * The AES-GCM binding, rebuilt when its source is newer than the build, and copied to
+ * dist/native/ where the bundles look for it. It is optional: without a compiler (or node-gyp's
+ * headers) the engine uses Node's cipher API, slower per record, with the same bytes on disk.
+ */
+function buildAesGcm() {
+  const dir = join(root, 'engine', 'crypto', 'native');
+  const built = join(dir, 'build', 'Release', 'aes_gcm.node');
+  const dest = join(root, 'dist', 'native', 'aes_gcm.node');
+  const newest = Math.max(...['aes-gcm.c', 'binding.gyp'].map((f) => statSync(join(dir, f)).mtimeMs));
+  if (!existsSync(built) || statSync(built).mtimeMs < newest) {
+    // `npm run` puts npm's own node-gyp on the PATH and passes npm's settings (such as nodedir).
+    const r = spawnSync('npm', ['run', '--silent', 'build:native'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], shell: process.platform === 'win32', encoding: 'utf8' });
+    if (r.status !== 0 || !existsSync(built)) {
+      rmSync(dest, { force: true });
+      const why = (r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ');
+      console.warn(`strata: the AES-GCM binding was not built (${why || 'node-gyp failed'}); encrypted chains use Node's cipher API`);
+      return;
+    }
+  }
+  mkdirSync(dirname(dest), { recursive: true });
+  copyFileSync(built, dest);
+}
+
+buildAesGcm();

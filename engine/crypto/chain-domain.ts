@@ -1,8 +1,8 @@
-import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes } from 'node:crypto';
+import { hash, hkdfSync, randomBytes } from 'node:crypto';
 import { blake3Into } from '../core/native';
 import { StrataError } from '../core/errors';
+import { aeadChoice, type Aead } from './aead';
 import type { DomainSpec, KeyDomain, Sealer } from './domain';
-import { copyBytes } from '../storage/copy-bytes';
 
 const SALT_BYTES = 16;
 const NONCE_BYTES = 12;
@@ -20,6 +20,7 @@ const HMAC_BLOCK = 64;
  * fresh random 128-bit salt, derives its own subkey HKDF(dataKey, salt), and numbers its
  * messages with a 96-bit counter from 0 that it never repeats. Two contexts share a subkey only
  * if their salts collide (2^-64 after 2^32 contexts). Sealed layout: salt | nonce | ct | tag.
+ * The cipher runs through `aead` (see `./aead`: the native binding where it loads, else Node's).
  */
 export class ChainDomain implements KeyDomain {
   readonly encrypted = true;
@@ -31,7 +32,7 @@ export class ChainDomain implements KeyDomain {
   private readonly inner = Buffer.alloc(HMAC_BLOCK + 32);
   private readonly outer = Buffer.alloc(HMAC_BLOCK + 32);
 
-  constructor(readonly name: string, chainSecret: Buffer) {
+  constructor(readonly name: string, chainSecret: Buffer, private readonly aead: Aead = aeadChoice().aead) {
     this.secret = Buffer.from(chainSecret);
     if (chainSecret.length !== 32) throw new StrataError('E_ENCRYPTION', `Expected a 32-byte chain secret, got ${chainSecret.length} bytes`);
     this.idKey = Buffer.from(hkdfSync('sha256', chainSecret, Buffer.alloc(0), 'strata content id v1', 32));
@@ -61,26 +62,26 @@ export class ChainDomain implements KeyDomain {
 
   newSealer(): Sealer {
     const salt = randomBytes(SALT_BYTES);
-    return new ChainSealer({ key: this.subkey(salt), salt });
+    return new ChainSealer({ key: this.subkey(salt), salt }, this.aead);
   }
 
   open(sealed: Buffer, aad: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(Math.max(0, sealed.length - SEAL_OVERHEAD));
+    return out.subarray(0, this.openInto(sealed, aad, out));
+  }
+
+  openInto(sealed: Buffer, aad: Buffer, dest: Buffer): number {
     if (sealed.length < SEAL_OVERHEAD) throw new StrataError('E_CORRUPT', 'sealed data is shorter than its header');
     const salt = sealed.subarray(0, SALT_BYTES);
     const nonce = sealed.subarray(SALT_BYTES, SALT_BYTES + NONCE_BYTES);
     const tag = sealed.subarray(sealed.length - TAG_BYTES);
     const body = sealed.subarray(SALT_BYTES + NONCE_BYTES, sealed.length - TAG_BYTES);
-    try {
-      const d = createDecipheriv('aes-256-gcm', this.subkey(salt), nonce);
-      d.setAAD(aad);
-      d.setAuthTag(tag);
-      const plain = d.update(body);
-      // GCM yields everything from update; final only checks the tag.
-      const rest = d.final();
-      return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
-    } catch (err) {
-      throw new StrataError('E_CORRUPT', 'authentication failed: the data was changed or the key is wrong', { cause: err });
+    if (dest.length < body.length) throw new StrataError('E_CORRUPT', 'sealed data is longer than the room for it');
+    if (sharesMemory(body, dest) && !(body.byteOffset === dest.byteOffset)) throw new StrataError('E_ENCRYPTION', 'cannot open into memory that partly overlaps the sealed data');
+    if (!this.aead.open(this.subkey(salt), nonce, aad, body, tag, dest)) {
+      throw new StrataError('E_CORRUPT', 'authentication failed: the data was changed or the key is wrong');
     }
+    return body.length;
   }
 
   /** The subkey of a sealing context's salt, remembered: the records of one writer's context share it. */
@@ -99,8 +100,10 @@ export class ChainDomain implements KeyDomain {
 class ChainSealer implements Sealer {
   private counter = 0n;
   private readonly nonce = Buffer.alloc(NONCE_BYTES);
+  /** Holds the input when it lies in the memory the sealed form goes to. */
+  private scratch = Buffer.alloc(0);
 
-  constructor(private readonly sub: { key: Buffer; salt: Buffer }) {}
+  constructor(private readonly sub: { key: Buffer; salt: Buffer }, private readonly aead: Aead) {}
 
   seal(plain: Buffer, aad: Buffer): Buffer {
     const out = Buffer.allocUnsafe(plain.length + SEAL_OVERHEAD);
@@ -113,15 +116,24 @@ class ChainSealer implements Sealer {
     const nonce = this.nonce;
     nonce.writeBigUInt64BE(this.counter, NONCE_BYTES - 8);
     this.counter++;
-    const c = createCipheriv('aes-256-gcm', this.sub.key, nonce);
-    c.setAAD(aad);
-    // All of `plain` is read before `dest`, which may hold it, is written.
-    const body = c.update(plain);
-    c.final();
-    let at = this.sub.salt.copy(dest, 0);
-    at += nonce.copy(dest, at);
-    at += copyBytes(body, dest, at);
-    at += c.getAuthTag().copy(dest, at);
-    return at;
+    // The ciphertext goes 28 bytes after the start of `dest`, where `plain` may lie: then
+    // `plain` is copied out first (the cipher writes as it reads).
+    let input = plain;
+    if (sharesMemory(plain, dest)) {
+      if (this.scratch.length < plain.length) this.scratch = Buffer.allocUnsafe(Math.max(plain.length, 64 * 1024));
+      input = this.scratch.subarray(0, plain.copy(this.scratch));
+    }
+    const body = SALT_BYTES + NONCE_BYTES;
+    const end = body + input.length;
+    this.aead.seal(this.sub.key, nonce, aad, input, dest.subarray(body, end), dest.subarray(end, end + TAG_BYTES));
+    this.sub.salt.copy(dest, 0);
+    nonce.copy(dest, SALT_BYTES);
+    return end + TAG_BYTES;
   }
+}
+
+/** Whether two views share any byte of memory. */
+function sharesMemory(a: Buffer, b: Buffer): boolean {
+  if (a.buffer !== b.buffer || a.length === 0 || b.length === 0) return false;
+  return a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length;
 }

@@ -13,6 +13,12 @@ export interface KeyDomain {
   newSealer(): Sealer | null;
   /** Opens what a sealer sealed; tampering or a wrong key MUST raise E_CORRUPT. */
   open(sealed: Buffer, aad: Buffer): Buffer;
+  /**
+   * Opens into `dest` (room for the sealed length less the seal's overhead: the sealed data's
+   * own body, or memory apart from it) and returns the opened length. The same checks as `open`;
+   * after a failure `dest` holds no opened byte.
+   */
+  openInto(sealed: Buffer, aad: Buffer, dest: Buffer): number;
   /** What a worker thread needs to rebuild this domain (holds key material: never log it). */
   spec(): DomainSpec;
 }

@@ -9,7 +9,10 @@ export const plainDomain: KeyDomain = {
   contentId: (raw) => blake3(raw),
   newSealer: () => null,
   spec: () => ({ kind: 'plain' }),
-  open: () => {
-    throw new StrataError('E_ENCRYPTION', 'a plaintext chain has nothing to decrypt');
-  },
+  open: () => nothingToOpen(),
+  openInto: () => nothingToOpen(),
 };
+
+function nothingToOpen(): never {
+  throw new StrataError('E_ENCRYPTION', 'a plaintext chain has nothing to decrypt');
+}

@@ -36,6 +36,8 @@ const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding') as typeo
 /** This thread's decompression contexts, made on first use. */
 let dctx: DCtx | null = null;
 let lz4: Lz4 | null = null;
+/** This thread's memory for a compressed payload once opened, grown on demand. */
+let opened = Buffer.alloc(0);
 
 /** 8 bytes naming the key domain in every record, so packs describe themselves for repair. */
 export function domainTag(domainName: string): Buffer {
@@ -206,11 +208,22 @@ export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buff
   if (header.sealed !== domain.encrypted) throw new StrataError('E_CORRUPT', `${where}: record encryption flag does not match its chain`);
   if (header.rawLength > MAX_RAW_BYTES) throw new StrataError('E_CORRUPT', `${where}: record claims ${header.rawLength} bytes, more than any blob holds`);
   let payload = record.subarray(RECORD_HEADER_BYTES);
-  if (header.sealed) payload = openSealed(domain, payload, record.subarray(0, 56), where);
   const dest = into ? into.subarray(0, header.rawLength) : Buffer.allocUnsafe(header.rawLength);
   if (dest.length < header.rawLength) throw new StrataError('E_CORRUPT', `${where}: record claims ${header.rawLength} bytes, more than its block holds`);
-  if (header.codec === 'none' && payload.length !== header.rawLength) throw new StrataError('E_CORRUPT', `${where}: stored length differs from its header`);
+  const storedLength = header.sealed ? payload.length - SEAL_OVERHEAD : payload.length;
+  if (header.codec === 'none' && storedLength !== header.rawLength) throw new StrataError('E_CORRUPT', `${where}: stored length differs from its header`);
   let rawLength: number;
+  if (header.sealed) {
+    // A raw block is opened straight into its place; a compressed one into this thread's
+    // scratch memory, to be decompressed from there.
+    const aad = record.subarray(0, 56);
+    if (header.codec === 'none') {
+      rawLength = openSealedInto(domain, payload, aad, dest, where);
+      return verified(domain, header, dest.subarray(0, rawLength), where);
+    }
+    if (opened.length < storedLength) opened = Buffer.allocUnsafe(Math.max(storedLength, 64 * 1024));
+    payload = opened.subarray(0, openSealedInto(domain, payload, aad, opened, where));
+  }
   try {
     if (header.codec === 'lz4') rawLength = (lz4 ??= new Lz4()).decompress(payload, dest);
     else if (header.codec === 'zstd') rawLength = (dctx ??= new zstdBinding.DCtx()).decompress(dest, payload);
@@ -218,11 +231,24 @@ export function decodeRecord(record: Buffer, domain: KeyDomain, expectedId: Buff
   } catch (err) {
     throw new StrataError('E_CORRUPT', `${where}: compressed data is damaged`, { cause: err });
   }
-  const raw = dest.subarray(0, rawLength);
-  if (rawLength !== header.rawLength || !domain.contentId(raw).equals(header.id)) {
+  return verified(domain, header, dest.subarray(0, rawLength), where);
+}
+
+/** The decoded blob, once its length and content id are those its header names. */
+function verified(domain: KeyDomain, header: DecodedHeader, raw: Buffer, where: string): { header: DecodedHeader; raw: Buffer } {
+  if (raw.length !== header.rawLength || !domain.contentId(raw).equals(header.id)) {
     throw new StrataError('E_CORRUPT', `${where}: content does not match its id (bit rot or tampering)`);
   }
   return { header, raw };
+}
+
+/** Opens a sealed payload into `dest`; a failure names where the payload lives. */
+function openSealedInto(domain: KeyDomain, sealed: Buffer, aad: Buffer, dest: Buffer, where: string): number {
+  try {
+    return domain.openInto(sealed, aad, dest);
+  } catch (err) {
+    throw new StrataError('E_CORRUPT', `${where}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Opens a sealed payload; a failure names where the payload lives. */

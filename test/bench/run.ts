@@ -1,8 +1,10 @@
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSize } from '../../engine/core/units';
+import { aeadChoice } from '../../engine/crypto/aead';
+import { ROOT } from '../helpers/cli';
 import { sha256File } from '../helpers/images';
 import { commandExists, diskBytes, median, run, type Sample } from './measure';
 import { durableWriteSeconds } from './floor';
@@ -12,7 +14,8 @@ import { applyWrites, dayOfWrites, writeImage } from './workload';
 
 /**
  * `npm run bench [-- --size 256M --runs 3 --keep-docs]`: the reference workload of DESIGN.md for
- * Strata (plaintext, encrypted, and with zstd instead of LZ4) and, where installed, restic and borg, on the same image in
+ * Strata (plaintext, encrypted, and with zstd instead of LZ4; `--tools …,strata-enc-node` adds
+ * encrypted through Node's cipher API) and, where installed, restic and borg, on the same image in
  * the same run. Every restore is checked byte for byte against the image it came from.
  */
 const { values } = parseArgs({
@@ -36,6 +39,7 @@ async function toolMakers(names: string[]): Promise<MakeTool[]> {
   for (const n of names) {
     if (n === 'strata') out.push((d) => strata(d, false));
     else if (n === 'strata-enc') out.push((d) => strata(d, true));
+    else if (n === 'strata-enc-node') out.push((d) => strata(d, true, undefined, true));
     else if (n === 'strata-zstd') out.push((d) => strata(d, false, 'zstd'));
     else if (await commandExists(n)) out.push(n === 'restic' ? restic : borg);
     else console.error(`${n} is not installed; skipped (apt-get install -y restic borgbackup)`);
@@ -170,8 +174,16 @@ async function main(): Promise<void> {
     : '';
   const table = renderTable(results) + floor;
   const command = `npm run bench -- --size ${values.size} --runs ${runs}`;
-  console.log(`${command}\nimage: ${kinds.random} MiB random, ${kinds.text} MiB text, ${kinds.zero} MiB zeros\n\n${table}`);
-  if (!values['keep-docs']) await writeDocsSection('results', `Command: \`${command}\`. Image: ${kinds.random} MiB random, ${kinds.text} MiB text-like, ${kinds.zero} MiB zeros.\n\n${table}`);
+  const cipher = `AES-256-GCM of encrypted chains: ${cipherUsed()}`;
+  console.log(`${command}\nimage: ${kinds.random} MiB random, ${kinds.text} MiB text, ${kinds.zero} MiB zeros\n${cipher}\n\n${table}`);
+  if (!values['keep-docs']) await writeDocsSection('results', `Command: \`${command}\`. Image: ${kinds.random} MiB random, ${kinds.text} MiB text-like, ${kinds.zero} MiB zeros. ${cipher}.\n\n${table}`);
+}
+
+/** Which AES-256-GCM the built CLI uses: the binding beside its bundles, if built and sound, or Node's. */
+function cipherUsed(): string {
+  const { aead, reason } = aeadChoice();
+  if (!existsSync(join(ROOT, 'dist', 'native', 'aes_gcm.node'))) return `Node's cipher API (the binding is not in dist/native/)`;
+  return aead.name === 'openssl' ? 'the OpenSSL binding (dist/native/aes_gcm.node)' : `Node's cipher API (${reason})`;
 }
 
 /** Bytes of data (not holes) in the image as the last backup saw it: the base with both days' writes. */

@@ -28,14 +28,17 @@ export interface Tool {
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const STRATA_BIN = join(ROOT, 'build/bin/strata.mjs');
 
-/** Strata with its defaults (LZ4), encrypted or not, or with `--compression zstd`. */
-export function strata(dir: string, encrypted: boolean, compression?: 'zstd'): Tool {
+/**
+ * Strata with its defaults (LZ4), encrypted or not, or with `--compression zstd`; `nodeCipher`
+ * makes an encrypted chain use Node's cipher API instead of the AES-GCM binding.
+ */
+export function strata(dir: string, encrypted: boolean, compression?: 'zstd', nodeCipher = false): Tool {
   const home = join(dir, 'home');
-  const env = { STRATA_PASSPHRASE: 'bench passphrase' };
+  const env: Record<string, string> = { STRATA_PASSPHRASE: 'bench passphrase', ...(nodeCipher ? { STRATA_AES_GCM: 'node' } : {}) };
   const cli = (args: string[]) => timed(process.execPath, [STRATA_BIN, '--home', home, '--json', ...args], { env });
   let last = '';
   return {
-    name: encrypted ? 'strata (encrypted)' : compression ? `strata (${compression})` : 'strata',
+    name: encrypted ? (nodeCipher ? "strata (encrypted, Node's cipher)" : 'strata (encrypted)') : compression ? `strata (${compression})` : 'strata',
     repo: join(home, 'repository'),
     state: [home],
     warmUp: [process.execPath, [STRATA_BIN, '--help']],
