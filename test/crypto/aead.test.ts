@@ -95,6 +95,8 @@ for (const aead of both) {
       assert.equal(aead.open(...args), false, `a changed ${what} was accepted`);
       assert.ok(args[5].every((x) => x === 0), `a failed open (changed ${what}) left bytes in dest`);
     }
+    const again = Buffer.alloc(plain.length);
+    assert.ok(aead.open(key, nonce, aad, body, tag, again) && again.equals(plain), 'the same key opens a sound message after failures');
     const inPlace = Buffer.from(body);
     assert.equal(aead.open(key, nonce, aad, inPlace, flipped(tag, 0), inPlace), false);
     assert.ok(!inPlace.equals(plain) && (aead.name === 'node' ? inPlace.equals(body) : inPlace.every((x) => x === 0)), 'no plaintext is left in place');
