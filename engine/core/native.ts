@@ -31,10 +31,10 @@ export function blake3Into(input: Uint8Array, dest: Buffer, offset: number): voi
  * Argon2id, loaded on first use: only commands that open a key slot need it.
  *
  * The binding's allocator (mimalloc) asks for transparent huge pages for the derivation's 64 MiB.
- * With the page cache full, as on a machine that has been reading disks, the kernel must compact
- * memory to find each 2 MiB page: a derivation took 55–135 ms here, up to 0.2 s of it system
- * time, against a steady 43–50 ms on 4 KiB pages (alternating runs, the cache emptied and
- * refilled before each). With `MIMALLOC_ALLOW_THP=0`, read when the binding loads, mimalloc turns
+ * With the page cache full, as on a machine that has been reading disks, finding and zeroing
+ * those 2 MiB pages made a derivation take 55–135 ms here, up to 0.2 s of it system time,
+ * against a steady 43–50 ms on 4 KiB pages (alternating runs, the cache emptied and refilled
+ * before each). With `MIMALLOC_ALLOW_THP=0`, read when the binding loads, mimalloc turns
  * huge pages off for the whole process (`prctl(PR_SET_THP_DISABLE)`); restores measured the same
  * either way. A value the user set is kept.
  */

@@ -112,7 +112,11 @@ static int partly_overlap(const Bytes *in, const Bytes *out) {
   return overlap(in, out) && !(in->p == out->p && in->n == out->n);
 }
 
-static int args(napi_env env, napi_callback_info info, napi_value *argv, State **st) {
+/*
+ * The six arguments of `seal` and `open`, the thread's state, and the three they share first:
+ * the key, the nonce and the associated data, checked.
+ */
+static int args(napi_env env, napi_callback_info info, napi_value *argv, State **st, Bytes *key, Bytes *nonce, Bytes *aad) {
   size_t argc = 6;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return 0;
   if (argc != 6) {
@@ -123,7 +127,9 @@ static int args(napi_env env, napi_callback_info info, napi_value *argv, State *
     napi_throw_error(env, NULL, "AES-GCM binding state is missing");
     return 0;
   }
-  return 1;
+  return get_bytes(env, argv[0], key, "key must be a Uint8Array") && exact(env, key, KEY_BYTES, "key must be 32 bytes") &&
+         get_bytes(env, argv[1], nonce, "nonce must be a Uint8Array") && exact(env, nonce, NONCE_BYTES, "nonce must be 12 bytes") &&
+         get_bytes(env, argv[2], aad, "aad must be a Uint8Array");
 }
 
 static napi_value number(napi_env env, int32_t v) {
@@ -140,11 +146,8 @@ static napi_value number(napi_env env, int32_t v) {
 static napi_value Seal(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   State *st;
-  if (!args(env, info, argv, &st)) return NULL;
   Bytes key, nonce, aad, plain, dest, tag;
-  if (!get_bytes(env, argv[0], &key, "key must be a Uint8Array") || !exact(env, &key, KEY_BYTES, "key must be 32 bytes")) return NULL;
-  if (!get_bytes(env, argv[1], &nonce, "nonce must be a Uint8Array") || !exact(env, &nonce, NONCE_BYTES, "nonce must be 12 bytes")) return NULL;
-  if (!get_bytes(env, argv[2], &aad, "aad must be a Uint8Array")) return NULL;
+  if (!args(env, info, argv, &st, &key, &nonce, &aad)) return NULL;
   if (!get_bytes(env, argv[3], &plain, "plain must be a Uint8Array")) return NULL;
   if (!get_bytes(env, argv[4], &dest, "dest must be a Uint8Array") || !exact(env, &dest, plain.n, "dest must be as long as plain")) return NULL;
   if (!get_bytes(env, argv[5], &tag, "tag must be a Uint8Array") || !exact(env, &tag, TAG_BYTES, "tag must be 16 bytes")) return NULL;
@@ -177,11 +180,8 @@ static napi_value Seal(napi_env env, napi_callback_info info) {
 static napi_value Open(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   State *st;
-  if (!args(env, info, argv, &st)) return NULL;
   Bytes key, nonce, aad, body, tag, dest;
-  if (!get_bytes(env, argv[0], &key, "key must be a Uint8Array") || !exact(env, &key, KEY_BYTES, "key must be 32 bytes")) return NULL;
-  if (!get_bytes(env, argv[1], &nonce, "nonce must be a Uint8Array") || !exact(env, &nonce, NONCE_BYTES, "nonce must be 12 bytes")) return NULL;
-  if (!get_bytes(env, argv[2], &aad, "aad must be a Uint8Array")) return NULL;
+  if (!args(env, info, argv, &st, &key, &nonce, &aad)) return NULL;
   if (!get_bytes(env, argv[3], &body, "body must be a Uint8Array")) return NULL;
   if (!get_bytes(env, argv[4], &tag, "tag must be a Uint8Array") || !exact(env, &tag, TAG_BYTES, "tag must be 16 bytes")) return NULL;
   if (!get_bytes(env, argv[5], &dest, "dest must be a Uint8Array")) return NULL;
